@@ -1,0 +1,171 @@
+"""The build orchestrator: content/ -> site/, as a readable list of timed steps."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from digest import collate as collating
+from digest.config import CONFIG_FILE, Config, load_config
+from digest.content import find_sources, load_article
+from digest.errors import Diagnostic, DigestError, TemplateError
+from digest.model import Page, RenderedPage, Story
+from digest.output import WriteReport, build_lock, check_owned, publish
+from digest.parallel import default_jobs, map_ordered
+from digest.render import PAGE_TEMPLATES, Renderer, plan
+from digest.templates import load_all, make_environment, theme_dir
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BuildOptions:
+    project: Path = Path(".")
+    config_path: Path | None = None
+    out: Path | None = None
+    base_url: str | None = None
+    drafts: bool = False
+    future: bool = False
+    strict: bool = False
+    jobs: int = field(default_factory=default_jobs)
+    now: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BuildResult:
+    articles: int
+    pages: int
+    seconds: float
+    diagnostics: tuple[Diagnostic, ...]
+    report: WriteReport
+    timings: tuple[tuple[str, float], ...]
+    out: Path
+
+
+class Progress:
+    """What the build tells its caller as it goes; the CLI draws it, tests ignore it."""
+
+    def stage(self, name: str, total: int) -> None: ...
+
+    def advance(self, count: int) -> None: ...
+
+
+def build_now(options: BuildOptions) -> datetime:
+    """Options -> 'now' for this build: given, else SOURCE_DATE_EPOCH, else the clock."""
+    if options.now is not None:
+        return options.now
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    return datetime.fromtimestamp(int(epoch) if epoch else time.time(), tz=UTC)
+
+
+def build(options: BuildOptions, progress: Progress | None = None) -> BuildResult:
+    """Build the project's site; raise DigestError (site untouched) when it cannot."""
+    progress = progress or Progress()
+    timings: list[tuple[str, float]] = []
+    started = time.perf_counter()
+
+    @contextmanager
+    def step(name: str) -> Iterator[None]:
+        begin = time.perf_counter()
+        yield
+        timings.append((name, time.perf_counter() - begin))
+
+    project = options.project
+    out = options.out or project / "site"
+    with step("config"):
+        config = load_config(_config_path(options), base_url=options.base_url)
+        check_owned(out.absolute())
+    with step("load"):
+        sources = find_sources(project / "content")
+        progress.stage("reading", len(sources))
+        stories, diagnostics = _load_stories(sources, project, config, options.jobs, progress)
+    with step("collate"):
+        selected = collating.select(stories, now=build_now(options), drafts=options.drafts,
+                                    future=options.future)
+        site, collisions = collating.collate(selected, config)
+        diagnostics += collisions
+    if options.strict and any(d.is_error for d in diagnostics):
+        raise DigestError(diagnostics)
+    with step("templates"):
+        env = make_environment(config, project / "templates")
+        template_problems = load_all(env, PAGE_TEMPLATES)
+        if template_problems:
+            raise TemplateError(template_problems)
+    with step("render"):
+        pages = tuple(plan(site))
+        progress.stage("rendering", len(pages))
+        rendered = _render_pages(Renderer(site, env, pages), pages, options.jobs, progress)
+    with step("write"):
+        files = {page.path: page.data for page in rendered}
+        files.update(_static_files(project))
+        with build_lock(out.absolute()):
+            report = publish(files, out)
+    return BuildResult(articles=len(site.stories), pages=len(pages),
+                       seconds=time.perf_counter() - started, diagnostics=tuple(diagnostics),
+                       report=report, timings=tuple(timings), out=out)
+
+
+def _config_path(options: BuildOptions) -> Path | None:
+    if options.config_path is not None:
+        if not options.config_path.is_file():
+            raise DigestError([Diagnostic(message=f"config file not found: "
+                                                  f"{options.config_path}")])
+        return options.config_path
+    default = options.project / CONFIG_FILE
+    return default if default.is_file() else None
+
+
+_WORKER_CONFIG: Config | None = None
+_WORKER_RENDERER: Renderer | None = None
+
+
+def _load_one(job: tuple[Path, str]) -> tuple[Story | None, list[Diagnostic]]:
+    path, shown = job
+    article, problems = load_article(path, shown, _WORKER_CONFIG)
+    return (collating.make_story(article, _WORKER_CONFIG) if article else None), problems
+
+
+def _load_stories(sources: list[Path], project: Path, config: Config, jobs: int,
+                  progress: Progress) -> tuple[list[Story], list[Diagnostic]]:
+    global _WORKER_CONFIG
+    _WORKER_CONFIG = config  # read by forked workers; set before they start
+    jobs_list = [(path, _shown(path, project)) for path in sources]
+    results = map_ordered(_load_one, jobs_list, jobs=jobs, advance=progress.advance)
+    stories = [story for story, _ in results if story is not None]
+    return stories, [d for _, problems in results for d in problems]
+
+
+def _render_one(page: Page) -> RenderedPage:
+    return _WORKER_RENDERER.render(page)
+
+
+def _render_pages(renderer: Renderer, pages: tuple[Page, ...], jobs: int,
+                  progress: Progress) -> list[RenderedPage]:
+    global _WORKER_RENDERER
+    _WORKER_RENDERER = renderer  # inherited by forked workers with its compiled templates
+    try:
+        return map_ordered(_render_one, pages, jobs=jobs, advance=progress.advance)
+    finally:
+        _WORKER_RENDERER = None
+
+
+def _static_files(project: Path) -> dict[str, bytes]:
+    """Theme static files, then the project's static/ over them -> {'static/…': bytes}."""
+    files: dict[str, bytes] = {}
+    for root in (theme_dir() / "static", project / "static"):
+        if not root.is_dir():
+            continue
+        for path in sorted(root.rglob("*")):
+            if path.is_file() and not any(p.startswith(".") for p in path.relative_to(root).parts):
+                files["static/" + path.relative_to(root).as_posix()] = path.read_bytes()
+    return files
+
+
+def _shown(path: Path, project: Path) -> str:
+    try:
+        return path.relative_to(project).as_posix()
+    except ValueError:
+        return str(path)

@@ -1,0 +1,97 @@
+"""Command line: parse options, call one orchestrator, print diagnostics, pick the exit code."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from digest import __version__
+from digest.build import BuildOptions, BuildResult, build
+from digest.build import Progress as BuildProgress
+from digest.errors import DigestError
+
+PROGRESS_FROM = 500  # items; smaller builds finish before a bar would help
+
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+class BarProgress(BuildProgress):
+    """Draws build stages as a rich progress bar on the terminal."""
+
+    def __init__(self, bar: Progress):
+        self.bar, self.task = bar, None
+
+    def stage(self, name: str, total: int) -> None:
+        if self.task is not None:
+            self.bar.remove_task(self.task)
+        self.task = self.bar.add_task(name, total=total, visible=total >= PROGRESS_FROM)
+
+    def advance(self, count: int) -> None:
+        self.bar.advance(self.task, count)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="digest")
+def main() -> None:
+    """digest: turn scraped news articles into a browsable static digest site."""
+
+
+@main.command("build")
+@click.option("--config", "config_path", type=click.Path(path_type=Path),
+              help="Config file (default: digest.yaml in the current directory).")
+@click.option("--out", type=click.Path(path_type=Path), help="Output directory (default: site).")
+@click.option("--base-url", help="Public URL of the site, e.g. https://user.github.io/repo/.")
+@click.option("--drafts", is_flag=True, help="Include articles marked draft: true.")
+@click.option("--future", is_flag=True, help="Include articles dated after now.")
+@click.option("--strict", is_flag=True, help="Fail (exit 1, site untouched) on any content error.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes (default: cores).")
+@click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
+@click.option("-v", "--verbose", is_flag=True, help="Also print the time of each step.")
+def build_command(config_path, out, base_url, drafts, future, strict, jobs, quiet, verbose):
+    """Build the site from content/ into site/ (or --out)."""
+    options = BuildOptions(config_path=config_path, out=out, base_url=base_url, drafts=drafts,
+                           future=future, strict=strict,
+                           **({"jobs": jobs} if jobs else {}))
+    try:
+        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                      TimeElapsedColumn(), console=err, transient=True,
+                      disable=quiet or not err.is_terminal) as bar:
+            result = build(options, BarProgress(bar))
+    except DigestError as exc:
+        _print_diagnostics(exc.diagnostics)
+        err.print("[red]build failed[/red]; the previous site was left as it was")
+        sys.exit(1)
+    _print_diagnostics(result.diagnostics, quiet=quiet)
+    if not quiet:
+        _print_summary(result, verbose)
+
+
+def _print_diagnostics(diagnostics, quiet: bool = False) -> None:
+    for diagnostic in diagnostics:
+        if quiet and not diagnostic.is_error:
+            continue
+        style = "red" if diagnostic.is_error else "yellow"
+        err.print(f"[{style}]{_escape(str(diagnostic))}[/{style}]")
+
+
+def _print_summary(result: BuildResult, verbose: bool) -> None:
+    errors = sum(1 for d in result.diagnostics if d.is_error)
+    report = result.report
+    changed = f"{report.written} written, {report.removed} removed" if report.swapped \
+        else "nothing changed"
+    problems = f", {errors} file(s) skipped with errors" if errors else ""
+    err.print(f"built {result.articles} articles into {result.pages} pages in "
+              f"{result.seconds:.2f} s ({changed}{problems}) -> {result.out}")
+    if verbose:
+        for name, seconds in result.timings:
+            err.print(f"  {name:<10} {seconds:7.3f} s")
+
+
+def _escape(text: str) -> str:
+    return text.replace("[", "\\[")
+
+

@@ -1,0 +1,284 @@
+"""digest.yaml -> a frozen Config; every problem is collected and reported at once."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+
+from digest.errors import ConfigError, Diagnostic, error
+from digest.text import nfc, slugify
+
+CONFIG_FILE = "digest.yaml"
+PUBLISH_MODES = ("full", "excerpt")
+KOREAN_DATE_FORMAT = "{year}년 {month}월 {day}일 {hour:02d}:{minute:02d}"
+ISO_DATE_FORMAT = "{year}-{month:02d}-{day:02d} {hour:02d}:{minute:02d}"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SectionConfig:
+    key: str
+    name: str
+    order: int
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Config:
+    title: str = "Digest"
+    description: str = ""
+    base_url: str = "/"
+    language: str = "ko"
+    timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Asia/Seoul"))
+    publish: str = "excerpt"
+    sections: tuple[SectionConfig, ...] = ()
+    page_size: int = 20
+    date_format: str = KOREAN_DATE_FORMAT
+    excerpt_length: int = 300
+    front_page_editions: int = 7
+    feeds: bool = True
+    feed_size: int = 50
+    cname: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def base_path(self) -> str:
+        """The path part of base_url, always starting and ending with '/'."""
+        path = re.sub(r"^[a-z][a-z0-9+.-]*://[^/]*", "", self.base_url, flags=re.I)
+        return "/" + path.strip("/") + "/" if path.strip("/") else "/"
+
+    @property
+    def has_absolute_base(self) -> bool:
+        return "://" in self.base_url
+
+
+_KEYS = {
+    "title", "description", "base_url", "language", "timezone", "publish", "sections",
+    "page_size", "date_format", "excerpt_length", "front_page_editions", "feeds", "feed_size",
+    "cname", "extra",
+}
+_SECTION_KEYS = {"key", "name", "order", "aliases"}
+
+
+def load_config(path: Path | None, *, base_url: str | None = None) -> Config:
+    """digest.yaml path (None: defaults) -> Config; raises ConfigError with every problem."""
+    data: dict[str, Any] = {}
+    lines: dict[str, int] = {}
+    shown = str(path) if path else CONFIG_FILE
+    if path is not None:
+        data, lines = _read_yaml(path)
+    if base_url is not None:
+        data = {**data, "base_url": base_url}
+    problems: list[Diagnostic] = []
+    config = parse_config(data, problems, shown, lines)
+    if problems:
+        raise ConfigError(problems)
+    return config
+
+
+def _read_yaml(path: Path) -> tuple[dict[str, Any], dict[str, int]]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError([error(f"cannot read config: {exc}", str(path))]) from exc
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark else None
+        raise ConfigError([error(f"invalid YAML: {exc}", str(path), line)]) from exc
+    if data is None:
+        return {}, {}
+    if not isinstance(data, dict):
+        raise ConfigError([error("the config must be a mapping of keys to values", str(path), 1)])
+    return data, _key_lines(node)
+
+
+def _key_lines(node: yaml.Node, prefix: str = "") -> dict[str, int]:
+    """A composed YAML node -> {'sections[0].key': line} for every mapping key inside it."""
+    lines: dict[str, int] = {}
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            path = f"{prefix}.{key_node.value}" if prefix else str(key_node.value)
+            lines[path] = key_node.start_mark.line + 1
+            lines.update(_key_lines(value_node, path))
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            path = f"{prefix}[{index}]"
+            lines[path] = item.start_mark.line + 1
+            lines.update(_key_lines(item, path))
+    return lines
+
+
+class _Checker:
+    """Collects problems about one config file, each with its key path and line."""
+
+    def __init__(self, problems: list[Diagnostic], path: str, lines: dict[str, int]):
+        self.problems, self.path, self.lines = problems, path, lines
+
+    def fail(self, key_path: str, message: str) -> None:
+        self.problems.append(error(f"{key_path}: {message}", self.path, self.lines.get(key_path)))
+
+    def unknown_keys(self, data: dict, allowed: set[str], prefix: str = "") -> None:
+        for key in data:
+            if key in allowed:
+                continue
+            near = difflib.get_close_matches(str(key), sorted(allowed), n=1, cutoff=0.6)
+            hint = f"; did you mean '{near[0]}'?" if near else ""
+            self.fail(f"{prefix}{key}", f"unknown key{hint}")
+
+    def typed(self, data: dict, key: str, kind: type | tuple, default: Any, prefix: str = ""):
+        value = data.get(key, default)
+        if value is default:
+            return default
+        if isinstance(value, bool) and kind in (int, (int,)):
+            self.fail(prefix + key, f"expected {_kind_name(kind)}, got {value!r}")
+            return default
+        if not isinstance(value, kind):
+            self.fail(prefix + key, f"expected {_kind_name(kind)}, got {type(value).__name__}")
+            return default
+        return value
+
+    def positive(self, data: dict, key: str, default: int) -> int:
+        value = self.typed(data, key, int, default)
+        if value < 1:
+            self.fail(key, f"must be at least 1, got {value}")
+            return default
+        return value
+
+
+def _kind_name(kind: type | tuple) -> str:
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    names = {str: "text", int: "a whole number", bool: "true or false", dict: "a mapping",
+             list: "a list"}
+    return " or ".join(names.get(k, k.__name__) for k in kinds)
+
+
+def parse_config(data: dict, problems: list[Diagnostic], path: str = CONFIG_FILE,
+                 lines: dict[str, int] | None = None) -> Config:
+    """Loaded YAML mapping -> Config, appending each problem found to `problems`."""
+    check = _Checker(problems, path, lines or {})
+    check.unknown_keys(data, _KEYS)
+    defaults = Config()
+    language = check.typed(data, "language", str, defaults.language)
+    date_format = check.typed(data, "date_format", str, _default_date_format(language))
+    _check_date_format(check, date_format)
+    return Config(
+        title=nfc(check.typed(data, "title", str, defaults.title)),
+        description=nfc(check.typed(data, "description", str, defaults.description)),
+        base_url=_base_url(check, data),
+        language=language,
+        timezone=_timezone(check, data),
+        publish=_publish(check, data),
+        sections=_sections(check, data.get("sections")),
+        page_size=check.positive(data, "page_size", defaults.page_size),
+        date_format=date_format,
+        excerpt_length=check.positive(data, "excerpt_length", defaults.excerpt_length),
+        front_page_editions=check.positive(data, "front_page_editions",
+                                           defaults.front_page_editions),
+        feeds=check.typed(data, "feeds", bool, defaults.feeds),
+        feed_size=check.positive(data, "feed_size", defaults.feed_size),
+        cname=_cname(check, data),
+        extra=check.typed(data, "extra", dict, {}),
+    )
+
+
+def _default_date_format(language: str) -> str:
+    return KOREAN_DATE_FORMAT if language.startswith("ko") else ISO_DATE_FORMAT
+
+
+def _check_date_format(check: _Checker, date_format: str) -> None:
+    try:
+        format_datetime(datetime(2020, 6, 3, 10, 38), date_format)
+    except (KeyError, ValueError, IndexError) as exc:
+        check.fail("date_format", f"cannot format a date with {date_format!r}: {exc!r}; "
+                   "use fields {year} {month} {day} {hour} {minute} {weekday}")
+
+
+def format_datetime(moment: datetime, date_format: str) -> str:
+    """A datetime and a str.format pattern with named fields -> display text."""
+    weekdays = "월화수목금토일"
+    return date_format.format(year=moment.year, month=moment.month, day=moment.day,
+                              hour=moment.hour, minute=moment.minute, second=moment.second,
+                              weekday=weekdays[moment.weekday()])
+
+
+def _base_url(check: _Checker, data: dict) -> str:
+    value = check.typed(data, "base_url", str, "/")
+    if not re.match(r"^(https?://[^/\s]+)?(/[^\s]*)?$", value):
+        check.fail("base_url", f"expected https://host/path/ or /path/, got {value!r}")
+        return "/"
+    return value if value.endswith("/") else value + "/"
+
+
+def _timezone(check: _Checker, data: dict) -> ZoneInfo:
+    name = check.typed(data, "timezone", str, "Asia/Seoul")
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        check.fail("timezone", f"unknown time zone {name!r} (use an IANA name like Asia/Seoul)")
+        return ZoneInfo("Asia/Seoul")
+
+
+def _publish(check: _Checker, data: dict) -> str:
+    value = check.typed(data, "publish", str, "excerpt")
+    if value not in PUBLISH_MODES:
+        check.fail("publish", f"expected one of {', '.join(PUBLISH_MODES)}, got {value!r}")
+        return "excerpt"
+    return value
+
+
+def _cname(check: _Checker, data: dict) -> str | None:
+    value = check.typed(data, "cname", str, None)
+    if value is not None and not re.fullmatch(r"[A-Za-z0-9.-]+\.[A-Za-z]{2,}", value):
+        check.fail("cname", f"expected a domain name like news.example.com, got {value!r}")
+        return None
+    return value
+
+
+def _sections(check: _Checker, raw: Any) -> tuple[SectionConfig, ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        check.fail("sections", "expected a list of {key, name, aliases}")
+        return ()
+    sections = []
+    for index, item in enumerate(raw):
+        section = _section(check, item, index)
+        if section is not None:
+            sections.append(section)
+    seen: dict[str, str] = {}
+    for index, section in enumerate(sections):
+        for name in (section.key, section.name, *section.aliases):
+            if seen.setdefault(name, section.key) != section.key:
+                check.fail(f"sections[{index}]", f"{name!r} already names section "
+                           f"{seen[name]!r}")
+    return tuple(sorted(sections, key=lambda s: (s.order, s.key)))
+
+
+def _section(check: _Checker, item: Any, index: int) -> SectionConfig | None:
+    prefix = f"sections[{index}]."
+    if not isinstance(item, dict):
+        check.fail(f"sections[{index}]", "expected a mapping with key and name")
+        return None
+    check.unknown_keys(item, _SECTION_KEYS, prefix)
+    key = check.typed(item, "key", str, None, prefix)
+    if key is None:
+        check.fail(f"sections[{index}]", "missing 'key'")
+        return None
+    if slugify(key) != key:
+        check.fail(prefix + "key", f"{key!r} is not URL-safe; try {slugify(key)!r}")
+    aliases = check.typed(item, "aliases", list, [], prefix)
+    return SectionConfig(
+        key=key,
+        name=nfc(check.typed(item, "name", str, key, prefix)),
+        order=check.typed(item, "order", int, index, prefix),
+        aliases=tuple(nfc(str(a)) for a in aliases),
+    )

@@ -1,0 +1,45 @@
+"""content/ -> Articles and Diagnostics. The build's only reader of the content folder."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from digest.config import Config
+from digest.errors import Diagnostic, error
+from digest.model import Article
+from digest.store import loads
+
+MAX_ARTICLE_BYTES = 20 * 1024 * 1024
+
+
+def find_sources(content_dir: Path) -> list[Path]:
+    """Content folder -> its Markdown files in a stable order, skipping hidden files and folders."""
+    found = []
+    for folder, subfolders, files in os.walk(content_dir, followlinks=False):
+        subfolders[:] = sorted(d for d in subfolders if not d.startswith((".", "_")))
+        found.extend(Path(folder, name) for name in sorted(files)
+                     if name.endswith((".md", ".markdown")) and not name.startswith("."))
+    return found
+
+
+def load_article(path: Path, shown: str, config: Config) -> tuple[Article | None,
+                                                                    list[Diagnostic]]:
+    """One Markdown file -> (Article or None, diagnostics naming it as `shown`)."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_ARTICLE_BYTES:
+            return None, [error(f"file is {size // 1024 // 1024} MB; the limit for one article "
+                                f"is {MAX_ARTICLE_BYTES // 1024 // 1024} MB", shown)]
+        data = path.read_bytes()
+    except OSError as exc:
+        return None, [error(f"cannot read: {exc.strerror or exc}", shown)]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        return None, [error("not UTF-8 text (convert it, or bring it in with `digest ingest`)",
+                            shown, line)]
+    if "\x00" in text:
+        return None, [error("binary file, not Markdown", shown)]
+    return loads(text, shown, config.timezone)

@@ -1,0 +1,149 @@
+"""Machine-readable files: Atom, RSS 2.0, JSON Feed 1.1, sitemap, robots.txt, CNAME."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from email.utils import format_datetime as rfc822
+from xml.sax.saxutils import escape, quoteattr
+
+from digest import routes
+from digest.model import Page, Site, Story
+
+SITEMAP_LIMIT = 50_000
+_XML_DECL = '<?xml version="1.0" encoding="utf-8"?>\n'
+
+
+def sitemap_urls(page_count: int) -> list[str]:
+    """Number of HTML pages -> sitemap file URLs: one file, or an index and its parts."""
+    if page_count <= SITEMAP_LIMIT:
+        return ["sitemap.xml"]
+    parts = -(-page_count // SITEMAP_LIMIT)
+    return ["sitemap.xml", *(f"sitemap-{n}.xml" for n in range(1, parts + 1))]
+
+
+def render_file(page: Page, site: Site, pages: Sequence[Page]) -> bytes:
+    """A non-template Page -> its bytes."""
+    config = site.config
+    if page.kind == "robots":
+        sitemap = routes.absolute("sitemap.xml", config.base_url)
+        return f"User-agent: *\nAllow: /\n\nSitemap: {sitemap}\n".encode()
+    if page.kind == "nojekyll":
+        return b""
+    if page.kind == "cname":
+        return f"{config.cname}\n".encode()
+    if page.kind == "sitemap":
+        return _sitemap(page, site, pages).encode()
+    kind, _, section_key = page.key.partition(":")
+    return _feed(kind, site, section_key or None).encode()
+
+
+def _sitemap(page: Page, site: Site, pages: Sequence[Page]) -> str:
+    base = site.config.base_url
+    html_pages = [p for p in pages if p.template and p.kind != "404"]
+    files = sitemap_urls(len(html_pages))
+    if len(files) > 1 and page.key == "0":
+        entries = "".join(f"<sitemap><loc>{escape(routes.absolute(f, base))}</loc></sitemap>\n"
+                          for f in files[1:])
+        return (f"{_XML_DECL}<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">"
+                f"\n{entries}</sitemapindex>\n")
+    part = max(0, int(page.key) - 1)
+    chunk = html_pages[part * SITEMAP_LIMIT:(part + 1) * SITEMAP_LIMIT]
+    lines = []
+    for p in chunk:
+        lastmod = ""
+        if p.kind == "article":
+            story = site.story(p.key)
+            lastmod = f"<lastmod>{(story.updated or story.published).isoformat()}</lastmod>"
+        lines.append(f"<url><loc>{escape(routes.absolute(p.url, base))}</loc>{lastmod}</url>\n")
+    return (f"{_XML_DECL}<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n"
+            f"{''.join(lines)}</urlset>\n")
+
+
+def _feed(kind: str, site: Site, section_key: str | None) -> str:
+    config = site.config
+    stories = site.stories
+    title = config.title
+    if section_key:
+        section = next(s for s in site.sections if s.term.key == section_key)
+        stories, title = section.stories, f"{section.term.name} · {config.title}"
+    stories = stories[: config.feed_size]
+    feed_url = routes.absolute(routes.feed(kind, section_key), config.base_url)
+    home = routes.absolute(routes.listing("sections", section_key) if section_key else "",
+                           config.base_url)
+    writer = {"atom": _atom, "rss": _rss, "json": _json_feed}[kind]
+    return writer(stories, title, feed_url, home, site)
+
+
+def _updated(stories: Sequence[Story]) -> datetime | None:
+    return max(((s.updated or s.published) for s in stories), default=None)
+
+
+def _atom(stories, title, feed_url, home, site) -> str:
+    updated = _updated(stories)
+    out = [_XML_DECL, f'<feed xmlns="http://www.w3.org/2005/Atom" xml:lang='
+           f'{quoteattr(site.config.language)}>\n',
+           f"<title>{escape(title)}</title>\n<id>{escape(feed_url)}</id>\n",
+           f'<link rel="self" href={quoteattr(feed_url)}/>\n',
+           f'<link rel="alternate" type="text/html" href={quoteattr(home)}/>\n',
+           f"<updated>{(updated or datetime(1970, 1, 1, tzinfo=UTC)).isoformat()}</updated>\n"]
+    if site.config.description:
+        out.append(f"<subtitle>{escape(site.config.description)}</subtitle>\n")
+    for story in stories:
+        url = routes.absolute(story.url, site.config.base_url)
+        authors = "".join(f"<author><name>{escape(a)}</name></author>" for a in story.authors)
+        out.append(
+            f"<entry>\n<title>{escape(story.title)}</title>\n<id>{escape(url)}</id>\n"
+            f'<link rel="alternate" type="text/html" href={quoteattr(url)}/>\n'
+            f"<published>{story.published.isoformat()}</published>\n"
+            f"<updated>{(story.updated or story.published).isoformat()}</updated>\n"
+            f"{authors}<category term={quoteattr(story.section.name)}/>\n"
+            f"<summary>{escape(story.summary)}</summary>\n"
+            f'<content type="html">{escape(story.html)}</content>\n</entry>\n')
+    out.append("</feed>\n")
+    return "".join(out)
+
+
+def _rss(stories, title, feed_url, home, site) -> str:
+    updated = _updated(stories)
+    out = [_XML_DECL, '<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom" '
+           'xmlns:dc="http://purl.org/dc/elements/1.1/">\n<channel>\n',
+           f"<title>{escape(title)}</title>\n<link>{escape(home)}</link>\n",
+           f"<description>{escape(site.config.description or title)}</description>\n",
+           f"<language>{escape(site.config.language)}</language>\n",
+           f'<atom:link href={quoteattr(feed_url)} rel="self" type="application/rss+xml"/>\n']
+    if updated:
+        out.append(f"<lastBuildDate>{rfc822(updated)}</lastBuildDate>\n")
+    for story in stories:
+        url = routes.absolute(story.url, site.config.base_url)
+        creators = "".join(f"<dc:creator>{escape(a)}</dc:creator>" for a in story.authors)
+        out.append(
+            f"<item>\n<title>{escape(story.title)}</title>\n<link>{escape(url)}</link>\n"
+            f'<guid isPermaLink="true">{escape(url)}</guid>\n'
+            f"<pubDate>{rfc822(story.published)}</pubDate>\n{creators}"
+            f"<category>{escape(story.section.name)}</category>\n"
+            f"<description>{escape(story.html)}</description>\n</item>\n")
+    out.append("</channel>\n</rss>\n")
+    return "".join(out)
+
+
+def _json_feed(stories, title, feed_url, home, site) -> str:
+    feed = {
+        "version": "https://jsonfeed.org/version/1.1", "title": title,
+        "home_page_url": home, "feed_url": feed_url, "language": site.config.language,
+        "items": [{
+            "id": routes.absolute(s.url, site.config.base_url),
+            "url": routes.absolute(s.url, site.config.base_url),
+            "title": s.title, "content_html": s.html, "summary": s.summary,
+            "date_published": s.published.isoformat(),
+            **({"date_modified": s.updated.isoformat()} if s.updated else {}),
+            **({"authors": [{"name": a} for a in s.authors]} if s.authors else {}),
+            **({"external_url": s.source_url} if s.source_url else {}),
+            "tags": [t.name for t in s.tags],
+        } for s in stories],
+    }
+    if site.config.description:
+        feed["description"] = site.config.description
+    # Escaping '<' keeps the JSON safe even if a file is ever inlined into a page.
+    return json.dumps(feed, ensure_ascii=False, indent=1).replace("<", "\\u003c") + "\n"

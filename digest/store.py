@@ -1,0 +1,260 @@
+"""Front-mattered Markdown text <-> Article. The one contract between ingest and build."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from datetime import date, datetime, time, tzinfo
+from typing import Any
+
+import yaml
+
+from digest.errors import Diagnostic, error, warning
+from digest.model import Article, Related
+from digest.text import nfc, slugify
+
+try:
+    _Loader = yaml.CSafeLoader
+except AttributeError:  # PyYAML built without libyaml
+    _Loader = yaml.SafeLoader
+
+KNOWN_KEYS = (
+    "title", "date", "updated", "subtitle", "section", "authors", "dateline", "outlet",
+    "source_url", "email", "lang", "tags", "slug", "draft", "publish", "summary", "related",
+    "image", "provenance", "extra",
+)
+ALIASES = {
+    "author": "authors", "lastmod": "updated", "modified": "updated",
+    "last_modified_at": "updated", "category": "section", "categories": "section",
+    "source": "outlet", "url": "source_url", "language": "lang",
+}
+_FENCE = re.compile(r"^---[ \t]*\r?\n", re.ASCII)
+_CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.MULTILINE)
+_TEXT_FIELDS = ("subtitle", "dateline", "outlet", "source_url", "email", "lang", "summary",
+                "image")
+
+
+class _Problems:
+    """Diagnostics about one file, placing each at the line of the key it is about."""
+
+    def __init__(self, path: str, front_matter: str):
+        self.path = path
+        self.items: list[Diagnostic] = []
+        self._lines = {}
+        for number, line in enumerate(front_matter.splitlines(), start=2):
+            match = re.match(r"([A-Za-z_][\w-]*)\s*:", line)
+            if match:
+                self._lines.setdefault(match.group(1), number)
+
+    def line(self, key: str) -> int | None:
+        return self._lines.get(key)
+
+    def error(self, key: str, message: str) -> None:
+        self.items.append(error(message, self.path, self.line(key) or 1))
+
+    def warning(self, key: str, message: str) -> None:
+        self.items.append(warning(message, self.path, self.line(key) or 1))
+
+
+def split_front_matter(text: str) -> tuple[str, str, int] | None:
+    """File text -> (front matter YAML, body, body's first line), or None without front matter."""
+    text = text.removeprefix("\ufeff")
+    opening = _FENCE.match(text)
+    if not opening:
+        return None
+    closing = _CLOSE.search(text, opening.end())
+    if not closing:
+        return None
+    front = text[opening.end():closing.start()]
+    body_start = closing.end() + 1
+    body_line = text.count("\n", 0, body_start) + 1
+    return front, text[body_start:], body_line
+
+
+def loads(text: str, path: str, site_tz: tzinfo) -> tuple[Article | None, list[Diagnostic]]:
+    """Markdown file text -> (Article or None, diagnostics located as path:line)."""
+    parts = split_front_matter(text)
+    if parts is None:
+        return None, [error("no front matter: the file must start with a '---' line, then "
+                            "YAML with at least title and date, then '---'", path, 1)]
+    front, body, body_line = parts
+    problems = _Problems(path, front)
+    try:
+        data = yaml.load(front, Loader=_Loader)  # noqa: S506 (a safe loader)
+    except yaml.YAMLError as exc:
+        return None, [yaml_diagnostic(exc, path, first_line=2)]
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        return None, [error("front matter must be a mapping of keys to values", path, 2)]
+    fields = _canonical_keys(data, problems)
+    article = _article(fields, body, body_line, path, site_tz, problems)
+    if any(d.is_error for d in problems.items):
+        return None, problems.items
+    return article, problems.items
+
+
+def yaml_diagnostic(exc: yaml.YAMLError, path: str, first_line: int) -> Diagnostic:
+    """A YAML error -> Diagnostic at the line where the broken construct starts."""
+    context = getattr(exc, "context_mark", None)
+    problem = getattr(exc, "problem_mark", None)
+    mark = context or problem
+    line = mark.line + first_line if mark else first_line
+    reason = getattr(exc, "problem", None) or str(exc)
+    if context and problem and getattr(exc, "context", None):
+        reason += f" ({exc.context} on line {context.line + first_line}, " \
+                  f"noticed on line {problem.line + first_line})"
+    return error(f"invalid YAML in front matter: {reason}", path, line)
+
+
+def _canonical_keys(data: dict, problems: _Problems) -> dict[str, Any]:
+    """Raw front matter -> known keys under their canonical names, the rest kept under 'extra'."""
+    fields: dict[str, Any] = {}
+    extra: dict[str, Any] = {}
+    for raw_key, value in data.items():
+        key = str(raw_key)
+        canonical = ALIASES.get(key, key)
+        if canonical in KNOWN_KEYS:
+            if canonical in fields:
+                problems.warning(key, f"'{key}' repeats '{canonical}'; the first one wins")
+                continue
+            fields[canonical] = value
+            continue
+        near = difflib.get_close_matches(key, KNOWN_KEYS + tuple(ALIASES), n=1, cutoff=0.75)
+        if near:
+            problems.warning(key, f"unknown key '{key}' kept in extra; did you mean '{near[0]}'?")
+        extra[key] = value
+    if isinstance(fields.get("extra"), dict):
+        extra = {**fields["extra"], **extra}
+    elif "extra" in fields:
+        problems.error("extra", "extra must be a mapping")
+    fields["extra"] = extra
+    return fields
+
+
+def _article(fields: dict, body: str, body_line: int, path: str, site_tz: tzinfo,
+             problems: _Problems) -> Article | None:
+    title = _text(fields.get("title"))
+    if not title:
+        problems.error("title", "missing required 'title'")
+    published = _datetime(fields, "date", site_tz, problems, required=True)
+    section = fields.get("section")
+    if isinstance(section, list):
+        section = section[0] if section else None
+    values = dict(
+        updated=_datetime(fields, "updated", site_tz, problems, required=False),
+        section=_text(section),
+        authors=_text_list(fields, "authors", problems),
+        tags=_text_list(fields, "tags", problems),
+        draft=_flag(fields, "draft", problems),
+        publish=_publish(fields, problems),
+        related=_related(fields, problems),
+        provenance=_mapping(fields, "provenance", problems),
+        **{name: _text(fields.get(name)) for name in _TEXT_FIELDS},
+    )
+    if not title or published is None:
+        return None
+    return Article(path=path, title=title, date=published, body=nfc(body), body_line=body_line,
+                   slug=_slug(fields, title, problems), extra=fields["extra"], **values)
+
+
+def _text(value: Any) -> str | None:
+    if value is None or isinstance(value, dict | list):
+        return None
+    text = nfc(str(value)).strip()
+    return text or None
+
+
+def _text_list(fields: dict, key: str, problems: _Problems) -> tuple[str, ...]:
+    value = fields.get(key)
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        value = [part for part in re.split(r"[,;]", value)] if key == "tags" else [value]
+    if not isinstance(value, list):
+        problems.error(key, f"'{key}' must be a list of names")
+        return ()
+    items = (_text(item) for item in value)
+    return tuple(dict.fromkeys(item for item in items if item))
+
+
+def _datetime(fields: dict, key: str, site_tz: tzinfo, problems: _Problems,
+              required: bool) -> datetime | None:
+    value = fields.get(key)
+    if value is None:
+        if required:
+            problems.error(key, f"missing required '{key}' (the published time, ISO 8601)")
+        return None
+    try:
+        return parse_datetime(value, site_tz)
+    except ValueError as exc:
+        problems.error(key, f"'{key}': {exc}")
+        return None
+
+
+def parse_datetime(value: Any, site_tz: tzinfo) -> datetime:
+    """YAML date value (datetime, date or ISO 8601 text) -> aware datetime; naive takes site_tz."""
+    if isinstance(value, datetime):
+        moment = value
+    elif isinstance(value, date):
+        moment = datetime.combine(value, time())
+    elif isinstance(value, str):
+        try:
+            moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        except ValueError:
+            raise ValueError(f"{value!r} is not an ISO 8601 date "
+                             "(like 2020-06-03T10:38:00+09:00)") from None
+    else:
+        raise ValueError(f"expected a date, got {type(value).__name__}")
+    return moment if moment.tzinfo else moment.replace(tzinfo=site_tz)
+
+
+def _slug(fields: dict, title: str, problems: _Problems) -> str:
+    raw = fields.get("slug")
+    if raw is None:
+        return slugify(title)
+    slug = slugify(str(raw), fallback=title)
+    if slug != str(raw):
+        problems.warning("slug", f"slug {raw!r} is not URL-safe; using {slug!r}")
+    return slug
+
+
+def _flag(fields: dict, key: str, problems: _Problems) -> bool:
+    value = fields.get(key, False)
+    if not isinstance(value, bool):
+        problems.error(key, f"'{key}' must be true or false, got {value!r}")
+        return False
+    return value
+
+
+def _publish(fields: dict, problems: _Problems) -> str | None:
+    value = fields.get("publish")
+    if value is not None and value not in ("full", "excerpt"):
+        problems.error("publish", f"'publish' must be full or excerpt, got {value!r}")
+        return None
+    return value
+
+
+def _mapping(fields: dict, key: str, problems: _Problems) -> dict[str, Any]:
+    value = fields.get(key) or {}
+    if not isinstance(value, dict):
+        problems.error(key, f"'{key}' must be a mapping")
+        return {}
+    return value
+
+
+def _related(fields: dict, problems: _Problems) -> tuple[Related, ...]:
+    value = fields.get("related") or []
+    if not isinstance(value, list):
+        problems.error("related", "'related' must be a list of {title, url}")
+        return ()
+    related = []
+    for item in value:
+        if isinstance(item, str):
+            item = {"title": item}
+        title = _text(item.get("title")) if isinstance(item, dict) else None
+        if not title:
+            problems.error("related", "each related item needs a title")
+            continue
+        related.append(Related(title=title, url=_text(item.get("url"))))
+    return tuple(related)

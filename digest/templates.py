@@ -1,0 +1,121 @@
+"""The Jinja environment: project templates over the default theme, errors as file:line."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+from types import TracebackType
+
+import jinja2
+
+from digest.config import Config, format_datetime
+from digest.errors import Diagnostic, TemplateError, error
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def theme_dir() -> Path:
+    """The default theme: shipped inside the wheel, or the repo's top-level templates/."""
+    shipped = PACKAGE_DIR / "_theme"
+    return shipped if shipped.is_dir() else PACKAGE_DIR.parent / "templates"
+
+
+def make_environment(config: Config, project_templates: Path | None) -> jinja2.Environment:
+    """Config and the project's templates folder -> a Jinja environment with digest's filters."""
+    theme = jinja2.FileSystemLoader(str(theme_dir()))
+    loaders: list[jinja2.BaseLoader] = []
+    if project_templates and project_templates.is_dir():
+        loaders.append(jinja2.FileSystemLoader(str(project_templates)))
+    loaders += [jinja2.PrefixLoader({"default": theme}), theme]
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        autoescape=jinja2.select_autoescape(("html", "htm", "xml"), default_for_string=True),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        auto_reload=False,
+    )
+    env.filters["datetime"] = lambda moment: format_datetime(moment, config.date_format)
+    env.filters["isodate"] = lambda moment: moment.isoformat()
+    env.filters["day"] = lambda day: day_label(day, config.language)
+    env.filters["web_url"] = web_url
+    return env
+
+
+def web_url(url: str | None) -> str | None:
+    """A URL from content -> itself when it is http(s), else None (no javascript:, data:...)."""
+    if url and re.match(r"^https?://[^\s\"'<>]+$", url.strip(), flags=re.IGNORECASE):
+        return url.strip()
+    return None
+
+
+def day_label(day: date, language: str) -> str:
+    """A date -> '2020년 6월 3일' for Korean sites, ISO for the rest."""
+    if language.startswith("ko"):
+        return f"{day.year}년 {day.month}월 {day.day}일"
+    return day.isoformat()
+
+
+def month_label(year: int, month: int, language: str) -> str:
+    return f"{year}년 {month}월" if language.startswith("ko") else f"{year:04d}-{month:02d}"
+
+
+def year_label(year: int, language: str) -> str:
+    return f"{year}년" if language.startswith("ko") else str(year)
+
+
+def load_all(env: jinja2.Environment, names: list[str]) -> list[Diagnostic]:
+    """Compile every named template up front -> a diagnostic per syntax error."""
+    problems = []
+    for name in names:
+        try:
+            env.get_template(name)
+        except jinja2.TemplateSyntaxError as exc:
+            problems.append(syntax_diagnostic(exc))
+        except jinja2.TemplateNotFound as exc:
+            problems.append(error(f"template not found: {exc.name}"))
+    return problems
+
+
+def syntax_diagnostic(exc: jinja2.TemplateSyntaxError, page: str | None = None) -> Diagnostic:
+    """A Jinja syntax error -> Diagnostic at the template's file:line."""
+    where = f" (rendering /{page})" if page is not None else ""
+    return error(f"template syntax error: {exc.message}{where}",
+                 _shown(exc.filename or exc.name or "?"), exc.lineno)
+
+
+def render_template(env: jinja2.Environment, name: str, context: dict, page: str) -> str:
+    """Template name and context -> text; any failure raises TemplateError with file:line."""
+    try:
+        return env.get_template(name).render(context)
+    except jinja2.TemplateSyntaxError as exc:
+        raise TemplateError([syntax_diagnostic(exc, page)]) from None
+    except Exception as exc:  # a template can raise anything; report where it happened
+        path, line = _template_frame(exc.__traceback__)
+        message = f"{type(exc).__name__}: {exc}" if not isinstance(
+            exc, jinja2.UndefinedError) else str(exc)
+        raise TemplateError([error(f"{message} (rendering /{page})", path or name, line)]) \
+            from None
+
+
+def _template_frame(tb: TracebackType | None) -> tuple[str | None, int | None]:
+    """Traceback -> file and line of its innermost frame inside a template file."""
+    found: tuple[str | None, int | None] = (None, None)
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith((".html", ".xml", ".txt", ".j2", ".jinja")):
+            found = (_shown(filename), tb.tb_lineno)
+        tb = tb.tb_next
+    return found
+
+
+def _shown(filename: str) -> str:
+    """Template file path -> relative to the working directory when it lies inside it."""
+    try:
+        return str(Path(filename).resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return filename
+
+

@@ -1,0 +1,63 @@
+"""Fixture projects written on the fly: a digest.yaml and articles in content/."""
+
+from __future__ import annotations
+
+import textwrap
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from digest.build import BuildOptions, BuildResult, build
+
+NOW = datetime(2030, 1, 1, tzinfo=UTC)
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared"
+
+
+def article_text(title: str, date: str, body: str = "본문 문단입니다.", **fields) -> str:
+    """Front matter fields and a body -> the text of a Markdown article file."""
+    lines = [f"title: {title!r}" if "'" not in title else f'title: "{title}"', f"date: {date}"]
+    for key, value in fields.items():
+        lines.append(f"{key}: {value}")
+    return "---\n" + "\n".join(lines) + "\n---\n\n" + textwrap.dedent(body).strip() + "\n"
+
+
+class Project:
+    """A digest project in a temporary folder that tests fill and build."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        (root / "content").mkdir(parents=True, exist_ok=True)
+
+    def config(self, text: str) -> Project:
+        (self.root / "digest.yaml").write_text(textwrap.dedent(text))
+        return self
+
+    def write(self, relative: str, text: str) -> Path:
+        path = self.root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text) if text.startswith("\n") else text)
+        return path
+
+    def article(self, name: str, title: str, date: str, body: str = "본문 문단입니다.",
+                **fields) -> Path:
+        return self.write(f"content/{name}.md", article_text(title, date, body, **fields))
+
+    def build(self, **options) -> BuildResult:
+        options.setdefault("now", NOW)
+        options.setdefault("jobs", 1)
+        return build(BuildOptions(project=self.root, **options))
+
+    @property
+    def site(self) -> Path:
+        return self.root / "site"
+
+    def page(self, url: str) -> str:
+        path = self.site / (url + "index.html" if url.endswith("/") or not url else url)
+        return path.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Project:
+    return Project(tmp_path / "project")
