@@ -1,0 +1,91 @@
+"""Build N generated articles and report articles/s, wall time and peak memory.
+
+    python3 benchmarks/build.py --n 1000 --n 10000 [--runs 3] [--keep DIR]
+
+The corpus comes from ../shared/bench/gen_corpus.py (the same articles every tool gets).
+Each scenario runs `digest build` as a separate process, as a user would:
+cold (no previous output), unchanged (run again), one edit (one article's body changed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+GENERATOR = REPO.parent / "shared" / "bench" / "gen_corpus.py"
+
+
+def generate(n: int, into: Path) -> Path:
+    """Article count -> a digest project folder holding that many generated articles."""
+    if not GENERATOR.is_file():
+        sys.exit(f"skipped: {GENERATOR} is absent (the shared benchmark folder is needed)")
+    subprocess.run([sys.executable, str(GENERATOR), "--n", str(n), "--layout", "digest",
+                    "--out", str(into)], check=True, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL)
+    return into
+
+
+def timed_build(project: Path, *extra: str) -> tuple[float, int]:
+    """Run `digest build` in a child process -> (wall seconds, peak RSS in MB of that child)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "digest", "build", "-q", *extra], cwd=project,
+                   check=True)
+    seconds = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return seconds, max(peak, before) // 1024
+
+
+def edit_one(project: Path, round_number: int) -> None:
+    article = sorted((project / "content").rglob("*.md"))[0]
+    article.write_text(article.read_text() + f"\n추가 문단 {round_number}.\n")
+
+
+def clean_output(project: Path) -> None:
+    for name in ("site", ".site.digest"):
+        shutil.rmtree(project / name, ignore_errors=True)
+
+
+def bench(n: int, runs: int, workdir: Path) -> dict[str, tuple[float, int]]:
+    project = generate(n, workdir / f"corpus-{n}")
+    results: dict[str, list[tuple[float, int]]] = {"cold": [], "unchanged": [], "one edit": []}
+    for round_number in range(runs):
+        clean_output(project)
+        results["cold"].append(timed_build(project))
+        timed_build(project)  # fills the twin tree, as any second build does
+        results["unchanged"].append(timed_build(project))
+        edit_one(project, round_number)
+        results["one edit"].append(timed_build(project))
+    return {name: (statistics.median(s for s, _ in values), max(m for _, m in values))
+            for name, values in results.items()}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, action="append", help="article count (repeatable)")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--keep", type=Path, help="keep generated corpora in this folder")
+    args = parser.parse_args()
+    counts = args.n or [1000]
+    workdir = args.keep or Path(tempfile.mkdtemp(prefix="digest-bench-"))
+    print(f"{'articles':>9} {'scenario':<10} {'wall s':>8} {'articles/s':>11} {'peak MB':>8}")
+    try:
+        for n in counts:
+            for name, (seconds, peak) in bench(n, args.runs, workdir).items():
+                print(f"{n:>9} {name:<10} {seconds:>8.2f} {n / seconds:>11.0f} {peak:>8}",
+                      flush=True)
+    finally:
+        if args.keep is None:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
