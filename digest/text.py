@@ -53,9 +53,9 @@ def truncate_chars(text: str, limit: int) -> str:
     if len(text) <= limit:
         return text
     cut = text[:limit]
-    for mark in (". ", "다. ", "? ", "! ", "。"):
+    for mark in (". ", "? ", "! ", "。"):
         end = cut.rfind(mark)
-        if end >= limit * 0.6:
+        if end >= limit * 0.5:
             return cut[: end + len(mark)].rstrip()
     space = cut.rfind(" ")
     if space >= limit * 0.6:

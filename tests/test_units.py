@@ -1,0 +1,151 @@
+"""Pure pieces: slugs, dates, URLs, text counts, the CLI's exit codes."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import unicodedata
+from datetime import UTC, datetime
+from xml.etree import ElementTree
+from zoneinfo import ZoneInfo
+
+import pytest
+from click.testing import CliRunner
+
+from digest import feeds, routes
+from digest.cli import main
+from digest.config import format_datetime
+from digest.store import parse_datetime
+from digest.text import reading_minutes, slugify, truncate_chars
+
+SEOUL = ZoneInfo("Asia/Seoul")
+
+
+@pytest.mark.parametrize("title, slug", [
+    ("KT-LG전자 AI 동맹....'AI원팀'에 합류", "kt-lg전자-ai-동맹-ai원팀-에-합류"),
+    ("Hello, World!", "hello-world"),
+    ("../../etc/passwd", "etc-passwd"),
+    ("/absolute/path", "absolute-path"),
+    ("a\x00b", "a-b"),
+    ("CON", "con-"),
+    (".git", "git"),
+])
+def test_slugify(title, slug):
+    assert slugify(title) == slug
+
+
+def test_slug_is_never_empty_and_bounded():
+    assert slugify("!!!").startswith("item-") and slugify("!!!") != slugify("???")
+    long = slugify("가" * 500)
+    assert len(long) <= 80 and len(long.encode()) <= 200
+
+
+def test_slug_of_nfd_text_equals_slug_of_nfc():
+    title = "한글 제목"
+    assert slugify(unicodedata.normalize("NFD", title)) == slugify(title) == "한글-제목"
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("2020-06-03T10:38:00+09:00", datetime(2020, 6, 3, 10, 38, tzinfo=SEOUL)),
+    ("2020-06-03T01:38:00Z", datetime(2020, 6, 3, 10, 38, tzinfo=SEOUL)),
+    ("2020-06-03 10:38", datetime(2020, 6, 3, 10, 38, tzinfo=SEOUL)),
+    (datetime(2020, 6, 3, 10, 38), datetime(2020, 6, 3, 10, 38, tzinfo=SEOUL)),
+    (datetime(2020, 6, 3).date(), datetime(2020, 6, 3, tzinfo=SEOUL)),
+])
+def test_dates_are_aware_and_naive_ones_take_the_site_zone(value, expected):
+    parsed = parse_datetime(value, SEOUL)
+    assert parsed == expected and parsed.utcoffset() is not None
+
+
+@pytest.mark.parametrize("value", ["어제", "2020-13-01", 12345, ["2020-06-03"]])
+def test_bad_dates_raise_value_error(value):
+    with pytest.raises(ValueError):
+        parse_datetime(value, SEOUL)
+
+
+def test_date_format_is_configurable():
+    moment = datetime(2020, 6, 3, 10, 38, tzinfo=UTC)
+    assert format_datetime(moment, "{year}년 {month}월 {day}일 {hour:02d}:{minute:02d}") \
+        == "2020년 6월 3일 10:38"
+    assert format_datetime(moment, "{year}.{month:02d}.{day:02d}({weekday})") == "2020.06.03(수)"
+
+
+def test_reading_time_counts_hangul_characters_not_words():
+    hangul = "가나다라마바사아자차" * 100          # 1,000 characters, no spaces: 1 "word"
+    assert reading_minutes(hangul) == 2
+    assert reading_minutes("word " * 660) == 3
+
+
+def test_truncate_prefers_a_sentence_end():
+    text = "첫 번째 문장은 여기서 끝납니다. 두 번째 문장은 조금 더 길게 이어집니다."
+    assert truncate_chars(text, 30) == "첫 번째 문장은 여기서 끝납니다."
+    assert truncate_chars("가" * 100, 30) == "가" * 30 + "…"
+    assert truncate_chars("짧은 글", 30) == "짧은 글"
+
+
+@pytest.mark.parametrize("target, source, link", [
+    ("", "", "./"),
+    ("2020/06/03/", "", "2020/06/03/"),
+    ("", "2020/06/03/x/", "../../../../"),
+    ("tags/한/", "sections/", "../tags/%ED%95%9C/"),
+    ("static/digest.css", "404.html", "static/digest.css"),
+    ("sections/a/", "sections/a/atom.xml", "../../sections/a/"),
+])
+def test_relative_links(target, source, link):
+    assert routes.relative(target, source) == link
+
+
+def test_output_paths():
+    assert routes.output_path("") == "index.html"
+    assert routes.output_path("2020/06/03/x/") == "2020/06/03/x/index.html"
+    assert routes.output_path("atom.xml") == "atom.xml"
+    assert routes.listing("tags", "ai", 3) == "tags/ai/page/3/"
+
+
+def test_sitemap_index_past_the_limit(project, monkeypatch):
+    monkeypatch.setattr(feeds, "SITEMAP_LIMIT", 10)
+    project.config("base_url: https://example.com/news/\n")
+    for n in range(8):
+        project.article(f"a{n}", f"기사 {n}", f"2020-06-0{n + 1}T10:00:00+09:00")
+    project.build()
+    ns = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+    index = ElementTree.parse(project.site / "sitemap.xml").getroot()
+    assert index.tag == f"{ns}sitemapindex"
+    parts = [e.text for e in index.iter(f"{ns}loc")]
+    assert len(parts) >= 3
+    urls = []
+    for part in parts:
+        name = part.removeprefix("https://example.com/news/")
+        tree = ElementTree.parse(project.site / name).getroot()
+        assert tree.tag == f"{ns}urlset"
+        urls += [e.text for e in tree.iter(f"{ns}loc")]
+    assert len(urls) == len(set(urls)) and len(urls) == len(
+        [p for p in project.site.rglob("index.html")])
+
+
+def test_article_lang_overrides_the_site_lang(project):
+    project.article("en", "English story", "2020-06-03T10:00:00+09:00", lang="en")
+    project.build()
+    assert '<html lang="en">' in project.page("2020/06/03/english-story/")
+    assert '<html lang="ko">' in project.page("")
+
+
+def test_cli_version_help_and_exit_codes(project, monkeypatch):
+    runner = CliRunner()
+    assert "digest, version" in runner.invoke(main, ["--version"]).output
+    assert "--base-url" in runner.invoke(main, ["build", "--help"]).output
+    monkeypatch.chdir(project.root)
+    project.article("ok", "기사", "2020-06-03T10:00:00+09:00")
+    project.write("content/bad.md", "---\ntitle: x\n---\n")
+    lenient = runner.invoke(main, ["build", "-q"])
+    assert lenient.exit_code == 0 and "content/bad.md:1:" in lenient.output
+    strict = runner.invoke(main, ["build", "--strict"])
+    assert strict.exit_code == 1 and "build failed" in strict.output
+    project.config("titel: x\n")
+    assert runner.invoke(main, ["build"]).exit_code == 1
+
+
+def test_python_dash_m_runs_the_cli():
+    done = subprocess.run([sys.executable, "-m", "digest", "--help"], capture_output=True,
+                          text=True, check=True)
+    assert "build" in done.stdout
