@@ -35,9 +35,12 @@ def map_ordered(function: Callable[[Item], Result], items: Sequence[Item], *, jo
     chunks = [items[i:i + size] for i in range(0, len(items), size)]
     ordered: list[list[Result]] = [[] for _ in chunks]
     # fork: workers inherit the parent's state (the Site, the compiled templates) for free.
-    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+    pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"))
+    try:
         futures = {pool.submit(run_chunk, function, chunk): n for n, chunk in enumerate(chunks)}
         for future in as_completed(futures):
             ordered[futures[future]] = future.result()
             advance(len(chunks[futures[future]]))
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)  # after an error, drop the queued chunks
     return [result for chunk in ordered for result in chunk]

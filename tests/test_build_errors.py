@@ -204,3 +204,14 @@ def test_base_url_option_overrides_config(project):
     project.article("x", "기사", "2020-06-03T10:00:00+09:00")
     project.build(base_url="https://user.github.io/repo")
     assert "https://user.github.io/repo/" in (project.site / "atom.xml").read_text()
+
+
+def test_template_error_in_a_worker_process_is_reported(project):
+    for n in range(450):  # enough pages to render in worker processes
+        project.article(f"a{n}", f"기사 {n}", f"2020-06-01T10:{n % 60:02d}:00+09:00")
+    project.write("templates/article.html", '{% extends "default/article.html" %}\n'
+                  "{% block main %}{{ story.missing }}{% endblock %}\n")
+    with pytest.raises(TemplateError) as raised:
+        project.build(jobs=2)
+    assert "templates/article.html:2:" in str(raised.value)
+    assert not project.site.exists()
