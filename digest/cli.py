@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import json
+import re
 import sys
+from collections import Counter
 from pathlib import Path
 
 import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
 
 from digest import __version__
 from digest.build import BuildOptions, BuildResult, build
 from digest.build import Progress as BuildProgress
+from digest.config import CONFIG_FILE, load_config
 from digest.errors import DigestError
+from digest.parallel import default_jobs
 
 PROGRESS_FROM = 500  # items; smaller builds finish before a bar would help
 
@@ -68,6 +74,75 @@ def build_command(config_path, out, base_url, drafts, future, strict, jobs, quie
     _print_diagnostics(result.diagnostics, quiet=quiet)
     if not quiet:
         _print_summary(result, verbose)
+
+
+@main.command("ingest")
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("--config", "config_path", type=click.Path(path_type=Path),
+              help="Config file (default: digest.yaml in the current directory).")
+@click.option("--force", is_flag=True, help="Overwrite articles that were edited by hand.")
+@click.option("--dry-run", is_flag=True, help="Show what would be written; write nothing.")
+@click.option("--report", type=click.Choice(["table", "json"]), default="table",
+              help="json: one JSON object per article found, on standard output.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes (default: cores).")
+@click.option("-q", "--quiet", is_flag=True, help="Print only failures.")
+def ingest_command(inputs, config_path, force, dry_run, report, jobs, quiet):
+    """Turn source files (page text, HTML, feeds, Markdown; folders, globs, - for stdin) into
+    articles in content/."""
+    from digest.ingest.run import FAILED, IngestOptions, ingest
+
+    try:
+        config = load_config(_config_file(config_path))
+    except DigestError as exc:
+        _print_diagnostics(exc.diagnostics)
+        sys.exit(1)
+    options = IngestOptions(project=Path("."), config=config, force=force, dry_run=dry_run,
+                            jobs=jobs or default_jobs())
+    with Progress(TextColumn("ingesting"), BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), console=err, transient=True,
+                  disable=quiet or not err.is_terminal) as bar:
+        task = bar.add_task("ingesting", total=None)
+        outcomes = ingest(list(inputs), options, advance=lambda n: bar.advance(task, n))
+    if report == "json":
+        for outcome in outcomes:
+            click.echo(json.dumps(outcome.as_json(), ensure_ascii=False))
+    else:
+        _print_outcomes(outcomes, quiet, dry_run)
+    sys.exit(1 if any(o.status == FAILED for o in outcomes) else 0)
+
+
+def _config_file(config_path: Path | None) -> Path | None:
+    if config_path is not None:
+        return config_path
+    return Path(CONFIG_FILE) if Path(CONFIG_FILE).is_file() else None
+
+
+def _print_outcomes(outcomes, quiet: bool, dry_run: bool) -> None:
+    for outcome in outcomes:
+        if outcome.status == "failed":
+            err.print(f"[red]{_escape(outcome.source)}: {_escape(outcome.reason or '')}[/red]")
+        elif not quiet and outcome.status != "unchanged":
+            verb = "would write" if dry_run and outcome.status == "written" else outcome.status
+            detail = f" ({_escape(outcome.reason)})" if outcome.reason else ""
+            err.print(f"{verb}: {_escape(outcome.path or '')} <- "
+                      f"{_escape(outcome.source)}{detail}")
+    if quiet:
+        return
+    table = Table(title="digest ingest" + (" (dry run)" if dry_run else ""))
+    table.add_column("status")
+    table.add_column("count", justify="right")
+    counts = Counter(o.status for o in outcomes)
+    for status in ("written", "unchanged", "duplicate", "failed"):
+        table.add_row(status, str(counts.get(status, 0)))
+    for reason, count in Counter(_reason_kind(o.reason) for o in outcomes
+                                 if o.status == "failed").most_common():
+        table.add_row(f"  failed: {_escape(reason)}", str(count))
+    err.print(table)
+
+
+def _reason_kind(reason: str | None) -> str:
+    """A failure reason -> its general kind (file names and numbers dropped) for the summary."""
+    return re.sub(r"\S*/\S*|\d+", "…", reason or "unknown")[:60]
 
 
 def _print_diagnostics(diagnostics, quiet: bool = False) -> None:

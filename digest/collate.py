@@ -11,7 +11,7 @@ from digest.config import Config
 from digest.errors import Diagnostic, error
 from digest.markdown import excerpt_paragraphs, paragraphs_html, render
 from digest.model import Article, Edition, Listing, Site, Story, Term
-from digest.text import nfc, reading_minutes, slugify, truncate_chars
+from digest.text import reading_minutes, slugify, truncate_chars
 
 SUMMARY_CHARS = 160
 OTHER_SECTION = {"ko": "기타", "ja": "その他", "zh": "其他"}
@@ -47,15 +47,8 @@ def section_term(name: str | None, config: Config) -> Term:
     """A section name as written in front matter -> its configured (or derived) Term."""
     if not name:
         return Term(key="other", name=OTHER_SECTION.get(config.language[:2], "Other"))
-    wanted = _fold(name)
-    for section in config.sections:
-        if wanted in {_fold(n) for n in (section.key, section.name, *section.aliases)}:
-            return Term(key=section.key, name=section.name)
-    return _term(name)
-
-
-def _fold(name: str) -> str:
-    return " ".join(nfc(name).casefold().split())
+    section = config.section_for(name)
+    return Term(key=section.key, name=section.name) if section else _term(name)
 
 
 def _term(name: str) -> Term:

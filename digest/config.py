@@ -57,6 +57,19 @@ class Config:
     def has_absolute_base(self) -> bool:
         return "://" in self.base_url
 
+    def section_for(self, name: str) -> SectionConfig | None:
+        """A section name, key or alias as written in an article -> its configured section."""
+        wanted = fold_name(name)
+        for section in self.sections:
+            if wanted in {fold_name(n) for n in (section.key, section.name, *section.aliases)}:
+                return section
+        return None
+
+
+def fold_name(name: str) -> str:
+    """A name -> NFC, case-folded, single-spaced: how section names are compared."""
+    return " ".join(nfc(name).casefold().split())
+
 
 _KEYS = {
     "title", "description", "base_url", "language", "timezone", "publish", "sections",

@@ -67,6 +67,8 @@ def split_front_matter(text: str) -> tuple[str, str, int] | None:
         return None
     front = text[opening.end():closing.start()]
     body_start = closing.end() + 1
+    if text.startswith("\n", body_start):  # the blank line dumps() writes after the fence
+        body_start += 1
     body_line = text.count("\n", 0, body_start) + 1
     return front, text[body_start:], body_line
 
@@ -258,3 +260,27 @@ def _related(fields: dict, problems: _Problems) -> tuple[Related, ...]:
             continue
         related.append(Related(title=title, url=_text(item.get("url"))))
     return tuple(related)
+
+
+_DUMP_ORDER = ("title", "subtitle", "date", "updated", "section", "authors", "dateline", "outlet",
+               "email", "source_url", "lang", "tags", "slug", "draft", "publish", "summary",
+               "image", "related", "provenance", "extra")
+
+
+def dumps(article: Article) -> str:
+    """Article -> front-mattered Markdown text that loads() reads back to the same Article."""
+    fields: dict[str, Any] = {}
+    for key in _DUMP_ORDER:
+        value = getattr(article, key)
+        if value in (None, (), {}, False, ""):
+            continue
+        if isinstance(value, datetime):
+            value = value.isoformat()
+        elif key == "related":
+            value = [{"title": r.title, **({"url": r.url} if r.url else {})} for r in value]
+        elif isinstance(value, tuple):
+            value = list(value)
+        fields[key] = value
+    front = yaml.safe_dump(fields, allow_unicode=True, sort_keys=False, width=10_000,
+                           default_flow_style=None)
+    return f"---\n{front}---\n\n{article.body}"

@@ -1,0 +1,1 @@
+"""The ingest pipeline: source files -> front-mattered Markdown articles in content/."""

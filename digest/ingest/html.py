@@ -1,0 +1,247 @@
+"""Saved HTML pages -> Extracted: trafilatura for the main text; JSON-LD, OpenGraph and meta
+tags for the metadata; the scraped-text rules on the visible text for what those lack."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import datetime
+from typing import Any
+
+import trafilatura
+from bs4 import BeautifulSoup
+
+from digest.ingest import korean
+from digest.ingest.extracted import Extracted
+from digest.ingest.text import extract_text
+from digest.text import nfc
+
+_ARTICLE_TYPES = {"NewsArticle", "Article", "ReportageNewsArticle", "AnalysisNewsArticle",
+                  "BlogPosting", "OpinionNewsArticle", "WebPage", "Report"}
+_META_PUBLISHED = ("article:published_time", "og:article:published_time", "datePublished",
+                   "pubdate", "publishdate", "publish-date", "date", "dc.date", "dcterms.created",
+                   "article:published", "ptime", "sailthru.date", "parsely-pub-date")
+_META_UPDATED = ("article:modified_time", "og:updated_time", "dateModified", "lastmod",
+                 "dcterms.modified", "utime")
+_META_AUTHOR = ("author", "article:author", "dable:author", "byl", "sailthru.author",
+                "parsely-author", "dc.creator")
+
+
+def extract_html(text: str) -> Extracted | None:
+    """HTML text -> Extracted, or None when the page holds no article text."""
+    soup = BeautifulSoup(text, "lxml")
+    meta = _meta_tags(soup)
+    ld = _json_ld_article(soup)
+    visible = _visible_text(soup)
+    fallback = extract_text(visible)
+    body = _main_text(text) or (fallback.body if fallback else "")
+    if not body:
+        return None
+    rules: dict[str, str] = {"body": "trafilatura main text"}
+    lang = _lang(soup) or (fallback.lang if fallback else None)
+    korean_page = (lang or "").startswith("ko") or bool(fallback and fallback.lang == "ko")
+    site_name = meta.get("og:site_name") or _name(ld.get("publisher"))
+    fields = {
+        "title": _first(rules, "title", [
+            ("og:title", _strip_site(meta.get("og:title"), site_name)),
+            ("JSON-LD headline", ld.get("headline")),
+            ("first <h1>", _h1(soup)),
+            ("scraped-text rules", fallback.title if fallback else None),
+            ("<title>", _strip_site(soup.title.string if soup.title else None, site_name))]),
+        "published": _first(rules, "published", [
+            ("JSON-LD datePublished", _date(ld.get("datePublished"), korean_page)),
+            ("meta published time", _date(_meta_any(meta, _META_PUBLISHED), korean_page)),
+            ("scraped-text rules", fallback.published if fallback else None),
+            ("<time datetime>", _date(_time_tag(soup), korean_page))]),
+        "updated": _first(rules, "updated", [
+            ("JSON-LD dateModified", _date(ld.get("dateModified"), korean_page)),
+            ("meta modified time", _date(_meta_any(meta, _META_UPDATED), korean_page)),
+            ("scraped-text rules", fallback.updated if fallback else None)]),
+        "authors": _first(rules, "authors", [
+            ("JSON-LD author", _names(ld.get("author"))),
+            ("byline in the text", _byline_authors(body)),
+            ("scraped-text rules", fallback.authors if fallback else None),
+            ("meta author", _names(_meta_any(meta, _META_AUTHOR)))]) or (),
+        "section": _first(rules, "section", [
+            ("article:section", meta.get("article:section")),
+            ("JSON-LD articleSection", _text(ld.get("articleSection"))),
+            ("scraped-text rules", fallback.section if fallback else None)]),
+        "outlet": _first(rules, "outlet", [
+            ("og:site_name", meta.get("og:site_name")),
+            ("JSON-LD publisher", _name(ld.get("publisher"))),
+            ("scraped-text rules", fallback.outlet if fallback else None)]),
+    }
+    byline = korean.parse_byline(body.split("\n", 1)[0])
+    return Extracted(
+        body=body, lang=lang, **fields,
+        subtitle=(fallback.subtitle if fallback else None),
+        dateline=byline.dateline if byline else None,
+        email=(byline.email if byline and byline.email else None) or (
+            fallback.email if fallback else None),
+        source_url=_canonical(soup, meta, ld),
+        image=meta.get("og:image") or _image(ld.get("image")),
+        summary=meta.get("og:description") or meta.get("description"),
+        tags=_tags(meta, ld),
+        related=fallback.related if fallback else (),
+        rules=rules)
+
+
+def _first(rules: dict[str, str], field: str, candidates: list[tuple[str, Any]]) -> Any:
+    """The first candidate with a value; records which rule gave it."""
+    for rule, value in candidates:
+        if value:
+            rules[field] = rule
+            return value
+    return None
+
+
+def _main_text(html: str) -> str:
+    text = trafilatura.extract(html, include_comments=False, include_tables=True,
+                               deduplicate=True) or ""
+    paragraphs = []
+    for line in text.splitlines():
+        line = " ".join(nfc(line).split())
+        if korean.END_RE.match(line):
+            break
+        if line:
+            paragraphs.append(line)
+    return "\n\n".join(paragraphs)
+
+
+def _meta_tags(soup: BeautifulSoup) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for tag in soup.find_all("meta"):
+        key = tag.get("property") or tag.get("name") or tag.get("itemprop")
+        value = tag.get("content")
+        if key and value and value.strip():
+            found.setdefault(key.strip().lower() if ":" not in key else key.strip(),
+                             nfc(value.strip()))
+    return found
+
+
+def _meta_any(meta: dict[str, str], keys: tuple[str, ...]) -> str | None:
+    lowered = {k.lower(): v for k, v in meta.items()}
+    return next((lowered[k.lower()] for k in keys if lowered.get(k.lower())), None)
+
+
+def _json_ld_article(soup: BeautifulSoup) -> dict[str, Any]:
+    for script in soup.find_all("script", type=re.compile(r"ld\+json", re.I)):
+        try:
+            data = json.loads(script.string or "", strict=False)
+        except ValueError:
+            continue
+        for item in _ld_items(data):
+            kinds = item.get("@type")
+            kinds = kinds if isinstance(kinds, list) else [kinds]
+            if _ARTICLE_TYPES & set(map(str, kinds)) and (item.get("headline")
+                                                          or item.get("datePublished")):
+                return item
+    return {}
+
+
+def _ld_items(data: Any) -> list[dict]:
+    if isinstance(data, list):
+        return [x for item in data for x in _ld_items(item)]
+    if isinstance(data, dict):
+        return [data, *_ld_items(data.get("@graph", []))]
+    return []
+
+
+def _visible_text(soup: BeautifulSoup) -> str:
+    for tag in soup(["script", "style", "noscript", "template", "svg"]):
+        tag.decompose()
+    return soup.get_text("\n")
+
+
+def _lang(soup: BeautifulSoup) -> str | None:
+    html = soup.find("html")
+    lang = html.get("lang") if html else None
+    return lang.split("-")[0].lower() if lang else None
+
+
+def _h1(soup: BeautifulSoup) -> str | None:
+    h1 = soup.find("h1")
+    return " ".join(h1.get_text(" ").split()) if h1 else None
+
+
+def _time_tag(soup: BeautifulSoup) -> str | None:
+    tag = soup.find("time", attrs={"datetime": True})
+    return tag["datetime"] if tag else None
+
+
+def _strip_site(title: str | None, site_name: str | None) -> str | None:
+    """'Headline - Site' or 'Headline | Site' -> 'Headline'."""
+    if not title:
+        return None
+    title = " ".join(nfc(title).split())
+    if site_name:
+        title = re.sub(rf"\s*[-|:·–—]\s*{re.escape(site_name)}\s*$", "", title)
+    return title or None
+
+
+def _date(value: Any, korean_page: bool) -> datetime | None:
+    if not value or not isinstance(value, str):
+        return None
+    value = value.strip()
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        found = korean.find_dates(value)
+        if not found:
+            return None
+        moment = found[0].moment.replace(tzinfo=None)
+    if moment.tzinfo is None and korean_page:
+        moment = moment.replace(tzinfo=korean.KST)
+    return moment
+
+
+def _text(value: Any) -> str | None:
+    if isinstance(value, list):
+        value = value[0] if value else None
+    return nfc(str(value)).strip() if value else None
+
+
+def _name(value: Any) -> str | None:
+    if isinstance(value, list):
+        value = value[0] if value else None
+    if isinstance(value, dict):
+        value = value.get("name")
+    return _text(value)
+
+
+def _names(value: Any) -> tuple[str, ...]:
+    items = value if isinstance(value, list) else [value]
+    names = []
+    for item in items:
+        name = _name(item)
+        if name and not name.startswith("http"):
+            names += [n.strip() for n in re.split(r"\s*[,·/]\s*", name) if n.strip()]
+    cleaned = [re.sub(r"\s*(기자|특파원|선임기자|객원기자)$", "", n) for n in names]
+    return tuple(dict.fromkeys(n for n in cleaned if n))
+
+
+def _byline_authors(body: str) -> tuple[str, ...]:
+    byline = korean.parse_byline(body.split("\n", 1)[0])
+    return byline.authors if byline else ()
+
+
+def _canonical(soup: BeautifulSoup, meta: dict[str, str], ld: dict) -> str | None:
+    link = soup.find("link", rel="canonical")
+    url = (link.get("href") if link else None) or meta.get("og:url") or _text(ld.get("url"))
+    return url if url and url.startswith(("http://", "https://")) else None
+
+
+def _image(value: Any) -> str | None:
+    if isinstance(value, list):
+        value = value[0] if value else None
+    if isinstance(value, dict):
+        value = value.get("url")
+    return value if isinstance(value, str) and value.startswith("http") else None
+
+
+def _tags(meta: dict[str, str], ld: dict) -> tuple[str, ...]:
+    raw = meta.get("news_keywords") or meta.get("article:tag") or ld.get("keywords") or ""
+    if isinstance(raw, list):
+        raw = ",".join(map(str, raw))
+    tags = [t.strip() for t in str(raw).split(",") if 1 < len(t.strip()) <= 30]
+    return tuple(dict.fromkeys(tags))[:10]

@@ -1,0 +1,75 @@
+"""Extracted -> Article: required fields checked, NFC text, slug, section key, provenance."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from datetime import datetime
+
+from digest.config import Config
+from digest.ingest.extracted import Extracted
+from digest.model import Article
+from digest.text import nfc, slugify
+
+# Markdown that plain scraped text must not turn into: headings, quotes, lists, tables, HTML.
+_MARKDOWN_START = re.compile(
+    r"^(\s*)(#{1,6}(?=\s|$)|>|[*+\-](?=\s)|\d{1,9}[.)](?=\s)|[=\-]+\s*$|\|)")
+
+
+class Rejected(Exception):
+    """The source holds nothing we can publish as an article; the message says why."""
+
+
+def to_article(extracted: Extracted, *, source: str, kind: str, encoding: str, now: datetime,
+               config: Config) -> Article:
+    """Extracted fields of one source -> the Article to store (raises Rejected)."""
+    title = _one_line(extracted.title)
+    if not title:
+        raise Rejected("no title found")
+    if extracted.published is None:
+        raise Rejected("no publication date found (undated article)")
+    body = escape_markdown(extracted.body)
+    if not body.strip():
+        raise Rejected("no article text found")
+    provenance = {"source": source, "kind": kind, "encoding": encoding,
+                  "ingested": now.isoformat(timespec="seconds"),
+                  "rules": dict(sorted(extracted.rules.items()))}
+    return Article(
+        path="", title=title, date=extracted.published, updated=extracted.updated,
+        body=body + "\n", subtitle=_one_line(extracted.subtitle),
+        section=_one_line(extracted.section), authors=extracted.authors,
+        dateline=extracted.dateline, outlet=_one_line(extracted.outlet),
+        source_url=extracted.source_url, email=extracted.email, lang=extracted.lang,
+        tags=extracted.tags, slug=slugify(title), summary=_one_line(extracted.summary),
+        related=extracted.related, image=extracted.image, provenance=provenance)
+
+
+def section_key(article: Article, config: Config) -> str:
+    """Article -> the content/ sub-folder for it: the configured key, else one from its name."""
+    if not article.section:
+        return "other"
+    configured = config.section_for(article.section)
+    return configured.key if configured else slugify(article.section)
+
+
+def content_path(article: Article, config: Config) -> str:
+    """Article -> 'content/<section-key>/<yyyy-mm-dd>-<slug>.md' (the day in the site zone)."""
+    day = article.date.astimezone(config.timezone).date() if article.date.tzinfo else \
+        article.date.date()
+    return f"content/{section_key(article, config)}/{day.isoformat()}-{article.slug}.md"
+
+
+def with_path(article: Article, path: str) -> Article:
+    return replace(article, path=path)
+
+
+def escape_markdown(text: str) -> str:
+    """Plain text paragraphs -> Markdown that renders as the same plain text."""
+    lines = []
+    for line in nfc(text).splitlines():
+        lines.append(_MARKDOWN_START.sub(lambda m: m.group(1) + "\\" + m.group(2), line))
+    return "\n".join(lines).strip()
+
+
+def _one_line(value: str | None) -> str | None:
+    return " ".join(nfc(value).split()) or None if value else None

@@ -1,0 +1,299 @@
+"""Scraped page text (a news page copied as plain text, menus and all) -> Extracted.
+
+The page is read as lines. The anchor is the date line (입력/기사입력/작성 …) that is followed by
+the most prose; the title is the nearest headline-like line above it, the section a known
+section name or breadcrumb above that; the body runs from the first prose line after the anchor
+to the last one before an end mark (ⓒ, 저작권자, (끝), a teaser block), skipping page chrome.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from digest.ingest import korean
+from digest.ingest.extracted import Extracted
+from digest.model import Related
+from digest.text import nfc
+
+_HANGUL = re.compile(r"[가-힣]")
+_SENTENCE_END = re.compile(r"(?:[.!?。…\"'”’)\]]|다|요|음|함|됨|임)\s*$")
+_CHROME_TOKENS = re.compile(
+    r"바로가기|프린트|글자\s*크기|글씨|공유|댓글|좋아요|북마크|스크랩|구독|로그인|회원가입|"
+    r"메뉴|검색|닫기|앱\s*다운|무료\s*보기|기사\s*원문|추천\s*\d|쏠쏠정보|흥미진진|공감백배|"
+    r"분석탁월|후속강추|조회수|뉴스\s*듣기|번역|PIP|광고|크게\s*보기|작게\s*보기|인쇄|즐겨찾기|"
+    r"확대|축소|카카오톡|페이스북|트위터|달기")
+_BREADCRUMB = re.compile(r"\s*[>›»]\s*")
+_COPYRIGHT_OUTLET = re.compile(
+    r"(?:저작권자|Copyrights?)?\s*(?:ⓒ|©|\(c\))\s*(?:\d{4}\s*)?(?P<outlet>[^\s,.<>\[\]()]{2,20})",
+    re.IGNORECASE)
+_TITLE_SUFFIX = re.compile(r"\s+[-|:·]\s+(?P<outlet>[^-|:·]{2,20})$")
+LOOKBACK = 10
+MAX_SUBTITLE_LINES = 4
+MAX_CHROME_RUN = 4
+
+
+@dataclass(frozen=True, slots=True)
+class _Anchor:
+    index: int
+    end: int  # last line of the date block
+    published: korean.FoundDate
+    updated: korean.FoundDate | None
+
+
+def is_prose(line: str) -> bool:
+    """A line of page text -> whether it reads as article prose rather than chrome."""
+    if len(line) >= 60:
+        return True
+    return len(line) >= 20 and bool(_SENTENCE_END.search(line)) and not is_chrome(line)
+
+
+def is_chrome(line: str) -> bool:
+    """A short line of menu, share buttons, counters and the like."""
+    if korean.UI_WORDS.match(line):
+        return True
+    if len(line) >= 40:
+        return False
+    hangul = len(_HANGUL.findall(line))
+    if not hangul:
+        return len(line) < 15
+    ui = sum(len(_HANGUL.findall(m.group(0))) for m in _CHROME_TOKENS.finditer(line))
+    return ui / hangul >= 0.5
+
+
+def extract_text(text: str) -> Extracted | None:
+    """Scraped page text -> Extracted, or None when no dated article is found in it."""
+    lines = [" ".join(nfc(line).split()) for line in text.splitlines()]
+    anchor = _find_anchor(lines)
+    if anchor is None:
+        return None
+    rules: dict[str, str] = {"published": f"date line {anchor.published.label or 'unlabelled'}"}
+    title_index = _title_index(lines, anchor.index)
+    title = _clean_title(lines[title_index]) if title_index is not None else None
+    if title:
+        rules["title"] = "nearest headline above the date line"
+    section = _section(lines, title_index if title_index is not None else anchor.index)
+    if section:
+        rules["section"] = "section name above the title"
+    body_start = _body_start(lines, anchor.end + 1)
+    subtitle = _subtitle(lines, anchor.end + 1, body_start)
+    body_end, stop = _body_end(lines, body_start)
+    paragraphs = [line for line in lines[body_start:body_end] if line and not is_chrome(line)]
+    byline, byline_rule = _byline(lines, anchor, body_start, paragraphs)
+    if byline_rule:
+        rules["authors"] = byline_rule
+    email = (byline.email if byline else None) or _email_after(lines, body_end)
+    outlet = (byline.outlet if byline else None) or _outlet(lines, body_end)
+    if outlet:
+        rules["outlet"] = "byline" if byline and byline.outlet else "copyright line or title"
+    if subtitle:
+        rules["subtitle"] = "deck lines between the date line and the body"
+    rules["body"] = f"prose after the date line up to {stop}"
+    if anchor.updated:
+        rules["updated"] = f"date line {anchor.updated.label}"
+    return Extracted(
+        title=title, body="\n\n".join(paragraphs), published=anchor.published.moment,
+        updated=anchor.updated.moment if anchor.updated else None, subtitle=subtitle,
+        section=section, authors=byline.authors if byline else (), email=email,
+        dateline=byline.dateline if byline else None, outlet=outlet,
+        lang="ko" if _mostly_hangul(" ".join(paragraphs[:5])) else None,
+        related=_related(lines, body_end), rules=rules)
+
+
+def _find_anchor(lines: list[str]) -> _Anchor | None:
+    best: tuple[int, int] | None = None  # (prose characters after it, -index)
+    anchors: dict[int, _Anchor] = {}
+    for index, line in enumerate(lines):
+        if len(line) > 120 or (len(line) > 60 and is_prose(line)):
+            continue  # a date mentioned inside a paragraph is not the article's date line
+        anchor = _anchor_at(lines, index)
+        if anchor is None:
+            continue
+        score = (_prose_after(lines, anchor.end + 1), -index)
+        anchors[index] = anchor
+        if best is None or score > best:
+            best = score
+    if best is None or best[0] == 0:
+        return None
+    return anchors[-best[1]]
+
+
+def _anchor_at(lines: list[str], index: int) -> _Anchor | None:
+    """Dates on this line (and the few after it, for '입력' / '2020.06.03' layouts) -> anchor."""
+    found: list[korean.FoundDate] = []
+    end = index
+    label = None
+    for offset in range(4):
+        if index + offset >= len(lines):
+            break
+        line = lines[index + offset]
+        only_label = korean.LABEL_ONLY_RE.match(line)
+        dates = korean.find_dates(line, label=label)
+        if not dates and not only_label and (line or offset == 0):
+            break
+        if dates:
+            found += dates
+            end = index + offset
+        label = only_label.group("label").replace(" ", "") if only_label else None
+    if not found or (found[0].label is None and len(lines[index]) > 40):
+        return None
+    published = next((d for d in found if not d.is_update), None)
+    if published is None:
+        return None
+    updated = next((d for d in found if d.is_update), None)
+    return _Anchor(index=index, end=end, published=published, updated=updated)
+
+
+def _prose_after(lines: list[str], start: int) -> int:
+    total, chrome_run = 0, 0
+    for line in lines[start:start + 80]:
+        if korean.END_RE.match(line) or korean.TEASER_RE.match(line):
+            break
+        if is_prose(line):
+            total += len(line)
+            chrome_run = 0
+        elif line:
+            chrome_run += 1
+            if chrome_run > 12 and total:
+                break
+    return total
+
+
+def _title_index(lines: list[str], anchor: int) -> int | None:
+    for index in range(anchor - 1, max(-1, anchor - LOOKBACK), -1):
+        line = lines[index]
+        if _is_title_like(line):
+            return index
+    return None
+
+
+def _is_title_like(line: str) -> bool:
+    if len(line) < 8 or is_chrome(line) or korean.LABEL_ONLY_RE.match(line):
+        return False
+    if korean.EMAIL_RE.search(line) or korean.parse_byline(line) or _BREADCRUMB.search(line):
+        return False
+    return line not in korean.SECTION_WORDS and not korean.find_dates(line)
+
+
+def _clean_title(line: str) -> str:
+    return line.strip(" |").strip()
+
+
+def _section(lines: list[str], title_index: int) -> str | None:
+    for index in range(title_index - 1, max(-1, title_index - LOOKBACK), -1):
+        line = lines[index].strip(" |")
+        if line in korean.SECTION_WORDS:
+            return line
+        parts = [p for p in _BREADCRUMB.split(line) if p]
+        if len(parts) >= 2 and len(line) < 60:
+            known = [p for p in parts if p in korean.SECTION_WORDS]
+            return known[-1] if known else parts[-1]
+    return None
+
+
+def _body_start(lines: list[str], start: int) -> int:
+    for index in range(start, min(len(lines), start + 40)):
+        if is_prose(lines[index]) or korean.parse_byline(lines[index]) and len(lines[index]) > 20:
+            return index
+    return start
+
+
+def _subtitle(lines: list[str], start: int, body_start: int) -> str | None:
+    deck = [line for line in lines[start:body_start]
+            if 8 <= len(line) <= 100 and not is_chrome(line) and _HANGUL.search(line)
+            and not korean.find_dates(line) and not korean.parse_byline(line)
+            and not korean.LABEL_ONLY_RE.match(line)]
+    return " / ".join(deck[:MAX_SUBTITLE_LINES]) or None
+
+
+def _body_end(lines: list[str], start: int) -> tuple[int, str]:
+    """First line after the body, and why the body stopped there."""
+    last_prose, chrome_run = start, 0
+    for index in range(start, len(lines)):
+        line = lines[index]
+        if korean.END_RE.match(line) or korean.TEASER_RE.match(line):
+            return last_prose + 1, "an end mark"
+        if _is_trailing_byline(line):
+            return last_prose + 1, "the closing byline"
+        if is_prose(line):
+            last_prose, chrome_run = index, 0
+        elif line and is_chrome(line) or len(line) > 0 and len(line) < 8:
+            chrome_run += 1
+            if chrome_run > MAX_CHROME_RUN:
+                return last_prose + 1, "page chrome"
+    return last_prose + 1, "the end of the text"
+
+
+def _is_trailing_byline(line: str) -> bool:
+    return bool(korean.EMAIL_RE.fullmatch(line)) or bool(
+        len(line) < 40 and korean.TRAILING_BYLINE_RE.search(line) and "=" not in line)
+
+
+def _byline(lines, anchor: _Anchor, body_start: int,
+            paragraphs: list[str]) -> tuple[korean.Byline | None, str | None]:
+    if paragraphs:
+        found = korean.parse_byline(paragraphs[0])
+        if found:
+            return found, f"byline {found.rule}"
+    window = lines[max(0, anchor.index - 3):body_start]
+    for line in window:
+        match = re.match(r"^\s*(?P<name>[가-힣]{2,4})\s*(?:기자|특파원|선임기자)", line)
+        if match:
+            return korean.Byline(rule="reporter near the date line",
+                                 authors=(match.group("name"),),
+                                 email=korean._first_email(line)), "reporter near the date line"
+    for paragraph in reversed(paragraphs[-3:]):
+        match = korean.TRAILING_BYLINE_RE.search(paragraph) or korean.REPORTING_RE.search(
+            paragraph)
+        if match:
+            email = match.groupdict().get("email")
+            return korean.Byline(rule="closing byline", authors=(match.group("names"),),
+                                 email=email), "closing byline"
+    return None, None
+
+
+def _email_after(lines: list[str], body_end: int) -> str | None:
+    for line in lines[body_end:body_end + 4]:
+        match = korean.EMAIL_RE.search(line)
+        if match and len(line) < 80:
+            return match.group(0)
+    return None
+
+
+def _outlet(lines: list[str], body_end: int) -> str | None:
+    for line in lines[body_end:body_end + 30]:
+        if len(line) < 120:
+            match = _COPYRIGHT_OUTLET.search(line)
+            if match and _HANGUL.search(match.group("outlet") + "가") and not match.group(
+                    "outlet").isdigit():
+                return match.group("outlet").strip()
+    suffix = _TITLE_SUFFIX.search(lines[0]) if lines else None
+    return suffix.group("outlet").strip() if suffix else None
+
+
+def _related(lines: list[str], body_end: int) -> tuple[Related, ...]:
+    """Headlines of the first teaser block after the body ("best articles", "related")."""
+    for index in range(body_end, min(len(lines), body_end + 15)):
+        if korean.TEASER_RE.match(lines[index]):
+            return tuple(_teaser_headlines(lines[index + 1:index + 60]))
+    return ()
+
+
+def _teaser_headlines(lines: list[str]) -> list[Related]:
+    headlines: list[Related] = []
+    for line in lines:
+        if korean.END_RE.match(line) and not korean.TEASER_RE.match(line):
+            break
+        if not line or is_chrome(line) or line in ("사진", "영상", "포토"):
+            continue
+        headline = re.split(r"\s*[\[(【][^\])】]{1,15}=", line, maxsplit=1)[0].strip()
+        if 8 <= len(headline) <= 90 and not korean.EMAIL_RE.search(headline):
+            headlines.append(Related(title=headline))
+        if len(headlines) == 10:
+            break
+    return headlines
+
+
+def _mostly_hangul(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return bool(letters) and sum(1 for c in letters if _HANGUL.match(c)) / len(letters) > 0.3
