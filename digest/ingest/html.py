@@ -8,6 +8,7 @@ import re
 from datetime import datetime
 from typing import Any
 
+import htmldate
 import trafilatura
 from bs4 import BeautifulSoup
 
@@ -34,10 +35,16 @@ def extract_html(text: str) -> Extracted | None:
     ld = _json_ld_article(soup)
     visible = _visible_text(soup)
     fallback = extract_text(visible)
-    body = _main_text(text) or (fallback.body if fallback else "")
+    rules: dict[str, str] = {"body": "trafilatura main text"}
+    body = _main_text(text)
+    if not body and fallback:
+        body, rules["body"] = fallback.body, "scraped-text rules on the visible text"
+    if not body and (meta.get("og:description") or meta.get("description")):
+        # Pages that render their text with scripts hold only a summary in the HTML.
+        body = meta.get("og:description") or meta.get("description")
+        rules["body"] = "meta description (the page has no article text without scripts)"
     if not body:
         return None
-    rules: dict[str, str] = {"body": "trafilatura main text"}
     lang = _lang(soup) or (fallback.lang if fallback else None)
     korean_page = (lang or "").startswith("ko") or bool(fallback and fallback.lang == "ko")
     site_name = meta.get("og:site_name") or _name(ld.get("publisher"))
@@ -52,7 +59,8 @@ def extract_html(text: str) -> Extracted | None:
             ("JSON-LD datePublished", _date(ld.get("datePublished"), korean_page)),
             ("meta published time", _date(_meta_any(meta, _META_PUBLISHED), korean_page)),
             ("scraped-text rules", fallback.published if fallback else None),
-            ("<time datetime>", _date(_time_tag(soup), korean_page))]),
+            ("<time datetime>", _date(_time_tag(soup), korean_page)),
+            ("htmldate (date only)", _htmldate(text, korean_page))]),
         "updated": _first(rules, "updated", [
             ("JSON-LD dateModified", _date(ld.get("dateModified"), korean_page)),
             ("meta modified time", _date(_meta_any(meta, _META_UPDATED), korean_page)),
@@ -96,8 +104,8 @@ def _first(rules: dict[str, str], field: str, candidates: list[tuple[str, Any]])
 
 
 def _main_text(html: str) -> str:
-    text = trafilatura.extract(html, include_comments=False, include_tables=True,
-                               deduplicate=True) or ""
+    # No deduplicate=True: it remembers text across calls and empties later extractions.
+    text = trafilatura.extract(html, include_comments=False, include_tables=True) or ""
     paragraphs = []
     for line in text.splitlines():
         line = " ".join(nfc(line).split())
@@ -193,6 +201,11 @@ def _date(value: Any, korean_page: bool) -> datetime | None:
     if moment.tzinfo is None and korean_page:
         moment = moment.replace(tzinfo=korean.KST)
     return moment
+
+
+def _htmldate(html: str, korean_page: bool) -> datetime | None:
+    found = htmldate.find_date(html, extensive_search=True, original_date=True)
+    return _date(found, korean_page) if found else None
 
 
 def _text(value: Any) -> str | None:

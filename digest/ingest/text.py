@@ -27,10 +27,12 @@ _BREADCRUMB = re.compile(r"\s*[>›»]\s*")
 _COPYRIGHT_OUTLET = re.compile(
     r"(?:저작권자|Copyrights?)?\s*(?:ⓒ|©|\(c\))\s*(?:\d{4}\s*)?(?P<outlet>[^\s,.<>\[\]()]{2,20})",
     re.IGNORECASE)
+_AS_OF = re.compile(r"\d\s*(?:기준|현재)\b")
 _TITLE_SUFFIX = re.compile(r"\s+[-|:·]\s+(?P<outlet>[^-|:·]{2,20})$")
 LOOKBACK = 10
 MAX_SUBTITLE_LINES = 4
-MAX_CHROME_RUN = 4
+MAX_GAP = 3  # short non-prose lines (subheads, captions) allowed inside a body
+SUBSTANTIAL = 300  # characters of prose that make a block surely the article
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +65,7 @@ def is_chrome(line: str) -> bool:
 
 def extract_text(text: str) -> Extracted | None:
     """Scraped page text -> Extracted, or None when no dated article is found in it."""
-    lines = [" ".join(nfc(line).split()) for line in text.splitlines()]
+    lines = _lines(text)
     anchor = _find_anchor(lines)
     if anchor is None:
         return None
@@ -75,9 +77,8 @@ def extract_text(text: str) -> Extracted | None:
     section = _section(lines, title_index if title_index is not None else anchor.index)
     if section:
         rules["section"] = "section name above the title"
-    body_start = _body_start(lines, anchor.end + 1)
+    body_start, body_end, stop = _body_block(lines, anchor.end + 1)
     subtitle = _subtitle(lines, anchor.end + 1, body_start)
-    body_end, stop = _body_end(lines, body_start)
     paragraphs = [line for line in lines[body_start:body_end] if line and not is_chrome(line)]
     byline, byline_rule = _byline(lines, anchor, body_start, paragraphs)
     if byline_rule:
@@ -100,22 +101,33 @@ def extract_text(text: str) -> Extracted | None:
         related=_related(lines, body_end), rules=rules)
 
 
+def _lines(text: str) -> list[str]:
+    """Text -> NFC lines with inner whitespace collapsed and runs of blank lines made one."""
+    lines: list[str] = []
+    for raw in text.splitlines():
+        line = " ".join(nfc(raw).split())
+        if line or (lines and lines[-1]):
+            lines.append(line)
+    return lines
+
+
 def _find_anchor(lines: list[str]) -> _Anchor | None:
-    best: tuple[int, int] | None = None  # (prose characters after it, -index)
-    anchors: dict[int, _Anchor] = {}
+    """The date line that leads to the article: the one before the largest body, labelled
+    dates (입력, 기사입력 …) preferred, the nearest one to that body winning ties."""
+    best: tuple[float, int] | None = None
+    chosen = None
     for index, line in enumerate(lines):
-        if len(line) > 120 or (len(line) > 60 and is_prose(line)):
-            continue  # a date mentioned inside a paragraph is not the article's date line
+        if len(line) > 120 or (len(line) > 60 and is_prose(line)) or _AS_OF.search(line):
+            continue  # a date inside a paragraph, or a widget's "as of" time
         anchor = _anchor_at(lines, index)
         if anchor is None:
             continue
-        score = (_prose_after(lines, anchor.end + 1), -index)
-        anchors[index] = anchor
-        if best is None or score > best:
-            best = score
-    if best is None or best[0] == 0:
-        return None
-    return anchors[-best[1]]
+        first, end, _ = _body_block(lines, anchor.end + 1)
+        chars = sum(len(line) for line in lines[first:end] if is_prose(line))
+        score = (chars * (2 if anchor.published.label else 1), -(first - index))
+        if chars and (best is None or score > best):
+            best, chosen = score, anchor
+    return chosen
 
 
 def _anchor_at(lines: list[str], index: int) -> _Anchor | None:
@@ -144,31 +156,24 @@ def _anchor_at(lines: list[str], index: int) -> _Anchor | None:
     return _Anchor(index=index, end=end, published=published, updated=updated)
 
 
-def _prose_after(lines: list[str], start: int) -> int:
-    total, chrome_run = 0, 0
-    for line in lines[start:start + 80]:
-        if korean.END_RE.match(line) or korean.TEASER_RE.match(line):
-            break
-        if is_prose(line):
-            total += len(line)
-            chrome_run = 0
-        elif line:
-            chrome_run += 1
-            if chrome_run > 12 and total:
-                break
-    return total
-
-
 def _title_index(lines: list[str], anchor: int) -> int | None:
-    for index in range(anchor - 1, max(-1, anchor - LOOKBACK), -1):
+    """The nearest headline above the date line, looking past bylines, e-mails and chrome."""
+    considered = 0
+    for index in range(anchor - 1, max(-1, anchor - 4 * LOOKBACK), -1):
         line = lines[index]
         if _is_title_like(line):
             return index
+        if line and not (is_chrome(line) or korean.EMAIL_RE.fullmatch(line)
+                         or korean.parse_byline(line)):
+            considered += 1
+            if considered >= LOOKBACK:
+                break
     return None
 
 
 def _is_title_like(line: str) -> bool:
-    if len(line) < 8 or is_chrome(line) or korean.LABEL_ONLY_RE.match(line):
+    if len(line) < 8 or is_chrome(line) or korean.LABEL_ONLY_RE.match(line) or (
+            korean.END_RE.match(line)):
         return False
     if korean.EMAIL_RE.search(line) or korean.parse_byline(line) or _BREADCRUMB.search(line):
         return False
@@ -191,37 +196,64 @@ def _section(lines: list[str], title_index: int) -> str | None:
     return None
 
 
-def _body_start(lines: list[str], start: int) -> int:
-    for index in range(start, min(len(lines), start + 40)):
-        if is_prose(lines[index]) or korean.parse_byline(lines[index]) and len(lines[index]) > 20:
-            return index
-    return start
+def _body_block(lines: list[str], start: int) -> tuple[int, int, str]:
+    """Lines after the date line -> (first, end) of the article's prose block and why it ends.
+
+    The article is the largest block of prose after the date line; summaries, players and
+    sidebars make smaller blocks before it. A later block must be clearly larger to win, and a
+    teaser or end mark after a substantial block ends the search.
+    """
+    best: tuple[int, int, int, str] | None = None  # (chars, first, end, reason)
+    index = start
+    while index < len(lines):
+        line = lines[index]
+        if korean.END_RE.match(line) or korean.TEASER_RE.match(line):
+            if best and best[0] >= SUBSTANTIAL:
+                break
+            index += 1
+            continue
+        if not (is_prose(line) or _opens_body(line)):
+            index += 1
+            continue
+        first = index
+        end, chars, reason = _block_end(lines, first)
+        if best is None or chars > best[0] * 1.5:
+            best = (chars, first, end, reason)
+        index = max(end, index + 1)
+    if best is None:
+        return start, start, "no prose found"
+    return best[1], best[2], best[3]
+
+
+def _opens_body(line: str) -> bool:
+    return len(line) > 20 and korean.parse_byline(line) is not None
+
+
+def _block_end(lines: list[str], first: int) -> tuple[int, int, str]:
+    """A block's first line -> (end, prose characters, why it ends)."""
+    last_prose, chars, gap = first, 0, 0
+    for index in range(first, len(lines)):
+        line = lines[index]
+        if korean.END_RE.match(line) or korean.TEASER_RE.match(line):
+            return last_prose + 1, chars, "an end mark"
+        if _is_trailing_byline(line):
+            return last_prose + 1, chars, "the closing byline"
+        if is_prose(line) or (index == first and _opens_body(line)):
+            last_prose, gap = index, 0
+            chars += len(line)
+        elif line:
+            gap += 1
+            if gap > MAX_GAP:
+                return last_prose + 1, chars, "page chrome"
+    return last_prose + 1, chars, "the end of the text"
 
 
 def _subtitle(lines: list[str], start: int, body_start: int) -> str | None:
     deck = [line for line in lines[start:body_start]
             if 8 <= len(line) <= 100 and not is_chrome(line) and _HANGUL.search(line)
             and not korean.find_dates(line) and not korean.parse_byline(line)
-            and not korean.LABEL_ONLY_RE.match(line)]
+            and not korean.LABEL_ONLY_RE.match(line) and not is_prose(line)]
     return " / ".join(deck[:MAX_SUBTITLE_LINES]) or None
-
-
-def _body_end(lines: list[str], start: int) -> tuple[int, str]:
-    """First line after the body, and why the body stopped there."""
-    last_prose, chrome_run = start, 0
-    for index in range(start, len(lines)):
-        line = lines[index]
-        if korean.END_RE.match(line) or korean.TEASER_RE.match(line):
-            return last_prose + 1, "an end mark"
-        if _is_trailing_byline(line):
-            return last_prose + 1, "the closing byline"
-        if is_prose(line):
-            last_prose, chrome_run = index, 0
-        elif line and is_chrome(line) or len(line) > 0 and len(line) < 8:
-            chrome_run += 1
-            if chrome_run > MAX_CHROME_RUN:
-                return last_prose + 1, "page chrome"
-    return last_prose + 1, "the end of the text"
 
 
 def _is_trailing_byline(line: str) -> bool:
