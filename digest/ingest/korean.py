@@ -84,10 +84,36 @@ BYLINE_RULES: tuple[tuple[str, re.Pattern], ...] = (
     # 홍길동 기자  (a line of its own)
     ("name-role-line", re.compile(rf"^\s*(?P<names>{_NAME}(?:\s*[·,]\s*{_NAME})*)\s*{_ROLE}\s*$")),
 )
-# A byline closing a body: "…했습니다. 홍길동 기자", "MBN뉴스 홍길동입니다."
-TRAILING_BYLINE_RE = re.compile(
-    rf"(?:^|[\s.])(?P<names>{_NAME})\s*{_ROLE}\s*(?:\(?(?P<email>{EMAIL_RE.pattern})\)?)?\s*$")
-REPORTING_RE = re.compile(rf"(?:뉴스|MBC|KBS|SBS|YTN|MBN)\s*(?P<names>{_NAME})입니다\.?\s*$")
+_OUTLETISH = (r"[A-Za-z0-9가-힣]*(?:뉴스|TV|MBC|KBS|SBS|YTN|MBN|JTBC|스타|일보|신문|경제|방송)"
+              r"[A-Za-z0-9가-힣]*")
+_EMAIL_TAIL = rf"\s*[(\[]?\s*(?P<email>{EMAIL_RE.pattern})?\s*[)\]]?"
+# Bylines that close a body, each needing a role, an outlet or an e-mail beside the name:
+# "순천 홍길동 기자 hong@x.com", "(SBS연예뉴스 홍길동 기자)", "[홍길동 MBN스타 기자]",
+# "연합뉴스TV 홍길동입니다.", "홍길동 기자입니다.", "YTN 홍길동 (hong@ytn.co.kr)".
+CLOSING_BYLINE_RULES: tuple[tuple[str, re.Pattern], ...] = (
+    ("closing name-role", re.compile(
+        rf"(?:^|[\s.(\[])(?:{_OUTLETISH}\s*)?(?P<names>{_NAME})\s*(?:{_OUTLETISH}\s*)?{_ROLE}"
+        rf"(?:입니다\.?)?\s*[)\]]?{_EMAIL_TAIL}\s*$")),
+    ("closing sign-off", re.compile(
+        rf"(?:^|\s){_OUTLETISH}\s+(?P<names>{_NAME})입니다\.?{_EMAIL_TAIL}\s*$")),
+    ("closing credit", re.compile(
+        rf"(?:^[\s(]*(?:취재|글|기자)\s*[:：]\s*(?P<names>{_NAME})\s*[/)]|^(?P<credited>{_NAME})\s*/\s)")),
+    ("closing outlet-name-email", re.compile(
+        rf"(?:^|\s){_OUTLETISH}\s+(?P<names>{_NAME})\s*[(\[]\s*(?P<email>{EMAIL_RE.pattern})"
+        rf"\s*[)\]]\s*$")),
+)
+
+
+def parse_closing_byline(line: str) -> Byline | None:
+    """A line at the end of a body -> its reporter, if it signs the article off."""
+    if len(line) > 200:
+        line = line[-200:]
+    for rule, pattern in CLOSING_BYLINE_RULES:
+        match = pattern.search(line)
+        if match:
+            name = match.groupdict().get("names") or match.group("credited")
+            return Byline(rule=rule, authors=(name,), email=match.groupdict().get("email"))
+    return None
 
 
 @dataclass(frozen=True, slots=True)

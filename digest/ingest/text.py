@@ -27,6 +27,8 @@ _BREADCRUMB = re.compile(r"\s*[>›»]\s*")
 _COPYRIGHT_OUTLET = re.compile(
     r"(?:저작권자|Copyrights?)?\s*(?:ⓒ|©|\(c\))\s*(?:\d{4}\s*)?(?P<outlet>[^\s,.<>\[\]()]{2,20})",
     re.IGNORECASE)
+_HEADER_REPORTER = re.compile(r"^\s*(?P<name>[가-힣]{2,4})\s*(?:기자|특파원|선임기자|앵커)")
+_BARE_NAME = re.compile(r"[가-힣]{2,4}")
 _AS_OF = re.compile(r"\d\s*(?:기준|현재)\b")
 _TITLE_SUFFIX = re.compile(r"\s+[-|:·]\s+(?P<outlet>[^-|:·]{2,20})$")
 LOOKBACK = 10
@@ -80,9 +82,9 @@ def extract_text(text: str) -> Extracted | None:
     body_start, body_end, stop = _body_block(lines, anchor.end + 1)
     subtitle = _subtitle(lines, anchor.end + 1, body_start)
     paragraphs = [line for line in lines[body_start:body_end] if line and not is_chrome(line)]
-    byline, byline_rule = _byline(lines, anchor, body_start, paragraphs)
-    if byline_rule:
-        rules["authors"] = byline_rule
+    byline = _byline(lines, title_index, anchor, (body_start, body_end), paragraphs)
+    if byline:
+        rules["authors"] = f"byline: {byline.rule}"
     email = (byline.email if byline else None) or _email_after(lines, body_end)
     outlet = (byline.outlet if byline else None) or _outlet(lines, body_end)
     if outlet:
@@ -257,31 +259,34 @@ def _subtitle(lines: list[str], start: int, body_start: int) -> str | None:
 
 
 def _is_trailing_byline(line: str) -> bool:
-    return bool(korean.EMAIL_RE.fullmatch(line)) or bool(
-        len(line) < 40 and korean.TRAILING_BYLINE_RE.search(line) and "=" not in line)
+    return bool(korean.EMAIL_RE.fullmatch(line)) or (
+        len(line) < 60 and "=" not in line and korean.parse_closing_byline(line) is not None)
 
 
-def _byline(lines, anchor: _Anchor, body_start: int,
-            paragraphs: list[str]) -> tuple[korean.Byline | None, str | None]:
+def _byline(lines: list[str], title_index: int | None, anchor: _Anchor, body: tuple[int, int],
+            paragraphs: list[str]) -> korean.Byline | None:
+    """The article's reporters: an opening byline, else a closing one, else one in the header."""
     if paragraphs:
-        found = korean.parse_byline(paragraphs[0])
-        if found:
-            return found, f"byline {found.rule}"
-    window = lines[max(0, anchor.index - 3):body_start]
-    for line in window:
-        match = re.match(r"^\s*(?P<name>[가-힣]{2,4})\s*(?:기자|특파원|선임기자)", line)
-        if match:
-            return korean.Byline(rule="reporter near the date line",
-                                 authors=(match.group("name"),),
-                                 email=korean._first_email(line)), "reporter near the date line"
-    for paragraph in reversed(paragraphs[-3:]):
-        match = korean.TRAILING_BYLINE_RE.search(paragraph) or korean.REPORTING_RE.search(
-            paragraph)
-        if match:
-            email = match.groupdict().get("email")
-            return korean.Byline(rule="closing byline", authors=(match.group("names"),),
-                                 email=email), "closing byline"
-    return None, None
+        opening = korean.parse_byline(paragraphs[0])
+        if opening:
+            return opening
+    for line in [*paragraphs[-2:], *lines[body[1]:body[1] + 8]]:
+        closing = korean.parse_closing_byline(line)
+        if closing:
+            return closing
+    top = title_index if title_index is not None else anchor.index
+    for line in lines[max(0, top - 3):anchor.end + 4]:
+        match = _HEADER_REPORTER.match(line)
+        if match and len(line) < 60:
+            return korean.Byline(rule="reporter in the header", authors=(match.group("name"),),
+                                 email=korean._first_email(line))
+    while top >= 1 and lines[top - 1] == lines[top]:  # a headline printed twice
+        top -= 1
+    above = lines[top - 1] if top >= 1 else ""
+    if _BARE_NAME.fullmatch(above) and not is_chrome(above) and (
+            above not in korean.SECTION_WORDS):
+        return korean.Byline(rule="name line above the headline", authors=(above,))
+    return None
 
 
 def _email_after(lines: list[str], body_end: int) -> str | None:
