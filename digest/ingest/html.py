@@ -48,13 +48,16 @@ def extract_html(text: str) -> Extracted | None:
     lang = _lang(soup) or (fallback.lang if fallback else None)
     korean_page = (lang or "").startswith("ko") or bool(fallback and fallback.lang == "ko")
     site_name = meta.get("og:site_name") or _name(ld.get("publisher"))
+    names = {_fold(n) for n in (site_name, fallback and fallback.outlet) if n}
     fields = {
         "title": _first(rules, "title", [
-            ("og:title", _strip_site(meta.get("og:title"), site_name)),
-            ("JSON-LD headline", ld.get("headline")),
-            ("first <h1>", _h1(soup)),
-            ("scraped-text rules", fallback.title if fallback else None),
-            ("<title>", _strip_site(soup.title.string if soup.title else None, site_name))]),
+            (rule, title) for rule, title in [
+                ("og:title", _strip_site(meta.get("og:title"), site_name)),
+                ("JSON-LD headline", _text(ld.get("headline"))),
+                ("first <h1>", _h1(soup)),
+                ("scraped-text rules", fallback.title if fallback else None),
+                ("<title>", _strip_site(soup.title.string if soup.title else None, site_name))]
+            if title and _fold(title) not in names]),
         "published": _first(rules, "published", [
             ("JSON-LD datePublished", _date(ld.get("datePublished"), korean_page)),
             ("meta published time", _date(_meta_any(meta, _META_PUBLISHED), korean_page)),
@@ -79,6 +82,10 @@ def extract_html(text: str) -> Extracted | None:
             ("JSON-LD publisher", _name(ld.get("publisher"))),
             ("scraped-text rules", fallback.outlet if fallback else None)]),
     }
+    if fallback and fallback.title and fields["title"] and fallback.title != fields["title"] \
+            and len(fallback.title) >= 8 and fallback.title in fields["title"]:
+        fields["title"] = fallback.title  # the headline without the site's decoration
+        rules["title"] += ", trimmed to the headline shown on the page"
     byline = korean.parse_byline(body.split("\n", 1)[0])
     return Extracted(
         body=body, lang=lang, **fields,
@@ -92,6 +99,10 @@ def extract_html(text: str) -> Extracted | None:
         tags=_tags(meta, ld),
         related=fallback.related if fallback else (),
         rules=rules)
+
+
+def _fold(name: str) -> str:
+    return re.sub(r"\s+", "", nfc(name)).casefold()
 
 
 def _first(rules: dict[str, str], field: str, candidates: list[tuple[str, Any]]) -> Any:

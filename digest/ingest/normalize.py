@@ -71,5 +71,9 @@ def escape_markdown(text: str) -> str:
     return "\n".join(lines).strip()
 
 
+_PRIMES_AS_QUOTES = str.maketrans({"″": '"', "′": "'", "〃": '"'})
+
+
 def _one_line(value: str | None) -> str | None:
-    return " ".join(nfc(value).split()) or None if value else None
+    """A field value -> one NFC line; prime marks that pages use as quotes become quotes."""
+    return " ".join(nfc(value).translate(_PRIMES_AS_QUOTES).split()) or None if value else None

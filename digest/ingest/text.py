@@ -179,6 +179,8 @@ def _is_title_like(line: str) -> bool:
         return False
     if korean.EMAIL_RE.search(line) or korean.parse_byline(line) or _BREADCRUMB.search(line):
         return False
+    if _HEADER_REPORTER.match(line) and len(line) < 30:
+        return False
     return line not in korean.SECTION_WORDS and not korean.find_dates(line)
 
 
