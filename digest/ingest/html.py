@@ -120,7 +120,7 @@ def _main_text(html: str) -> str:
     paragraphs = []
     for line in text.splitlines():
         line = " ".join(nfc(line).split())
-        if korean.END_RE.match(line):
+        if korean.TEASER_RE.match(line):  # "related articles" and the like: other stories
             break
         if line:
             paragraphs.append(line)

@@ -7,6 +7,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from digest.config import Config
+from digest.ingest.korean import KST
 from digest.ingest.extracted import Extracted
 from digest.model import Article
 from digest.text import nfc, slugify
@@ -31,17 +32,24 @@ def to_article(extracted: Extracted, *, source: str, kind: str, encoding: str, n
     body = escape_markdown(extracted.body)
     if not body.strip():
         raise Rejected("no article text found")
+    published, updated = extracted.published, extracted.updated
+    if (extracted.lang or "").startswith("ko"):  # a Korean outlet's times are told in KST
+        published, updated = _in_kst(published), _in_kst(updated)
     provenance = {"source": source, "kind": kind, "encoding": encoding,
                   "ingested": now.isoformat(timespec="seconds"),
                   "rules": dict(sorted(extracted.rules.items()))}
     return Article(
-        path="", title=title, date=extracted.published, updated=extracted.updated,
+        path="", title=title, date=published, updated=updated,
         body=body + "\n", subtitle=_one_line(extracted.subtitle),
         section=_one_line(extracted.section), authors=extracted.authors,
         dateline=extracted.dateline, outlet=_one_line(extracted.outlet),
         source_url=extracted.source_url, email=extracted.email, lang=extracted.lang,
         tags=extracted.tags, slug=slugify(title), summary=_one_line(extracted.summary),
         related=extracted.related, image=extracted.image, provenance=provenance)
+
+
+def _in_kst(moment: datetime | None) -> datetime | None:
+    return moment.astimezone(KST) if moment and moment.tzinfo else moment
 
 
 def section_key(article: Article, config: Config) -> str:
