@@ -22,16 +22,17 @@ def run_chunk(function: Callable[[Item], Result], chunk: Sequence[Item]) -> list
 
 
 def map_ordered(function: Callable[[Item], Result], items: Sequence[Item], *, jobs: int,
-                advance: Callable[[int], None] = lambda n: None) -> list[Result]:
+                advance: Callable[[int], None] = lambda n: None,
+                serial_below: int = SERIAL_BELOW, min_chunk: int = 16) -> list[Result]:
     """Apply `function` (a module-level function) to each item, in forked workers when it pays."""
     can_fork = "fork" in multiprocessing.get_all_start_methods()
-    if jobs <= 1 or len(items) < SERIAL_BELOW or not can_fork:
+    if jobs <= 1 or len(items) < serial_below or not can_fork:
         results = []
         for item in items:
             results.append(function(item))
             advance(1)
         return results
-    size = max(16, len(items) // (jobs * 8))
+    size = max(min_chunk, len(items) // (jobs * 8))
     chunks = [items[i:i + size] for i in range(0, len(items), size)]
     ordered: list[list[Result]] = [[] for _ in chunks]
     # fork: workers inherit the parent's state (the Site, the compiled templates) for free.

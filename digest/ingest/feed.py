@@ -44,7 +44,8 @@ def _entry(entry, outlet: str | None, lang: str | None) -> Extracted:
 
 
 def _when(entry, key: str) -> datetime | None:
-    raw = entry.get(key)
+    present = entry.keys()  # entry.get("updated") would fall back to "published"
+    raw = entry[key] if key in present else None
     if raw:
         for parse in (parsedate_to_datetime, _iso):
             try:
@@ -53,7 +54,7 @@ def _when(entry, key: str) -> datetime | None:
                     return moment
             except (TypeError, ValueError, IndexError):
                 continue
-    parsed = entry.get(f"{key}_parsed")
+    parsed = entry[f"{key}_parsed"] if f"{key}_parsed" in present else None
     return datetime.fromtimestamp(time.mktime(parsed) - time.timezone, UTC) if parsed else None
 
 

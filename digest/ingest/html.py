@@ -82,6 +82,7 @@ def extract_html(text: str) -> Extracted | None:
             ("JSON-LD publisher", _name(ld.get("publisher"))),
             ("scraped-text rules", fallback.outlet if fallback else None)]),
     }
+    body = _without_headline(body, fields["title"])
     if fallback and fallback.title and fields["title"] and fallback.title != fields["title"] \
             and len(fallback.title) >= 8 and fallback.title in fields["title"]:
         fields["title"] = fallback.title  # the headline without the site's decoration
@@ -99,6 +100,12 @@ def extract_html(text: str) -> Extracted | None:
         tags=_tags(meta, ld),
         related=fallback.related if fallback else (),
         rules=rules)
+
+
+def _without_headline(body: str, title: str | None) -> str:
+    """A body that opens with the headline (trafilatura keeps the <h1>) -> the body after it."""
+    first, _, rest = body.partition("\n\n")
+    return rest if title and rest and _fold(first) == _fold(title) else body
 
 
 def _fold(name: str) -> str:

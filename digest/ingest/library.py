@@ -75,12 +75,22 @@ def similarity(a: frozenset[int], b: frozenset[int]) -> float:
     return len(a & b) / len(a | b) if a and b else 0.0
 
 
+MINHASH_KEYS = 12  # the smallest sketch hashes: articles sharing one are compared in full
+
+
+def minhash_keys(body_sketch: frozenset[int]) -> list[int]:
+    return sorted(body_sketch)[:MINHASH_KEYS]
+
+
 class Library:
-    """The articles in content/, updated as the batch writes new ones."""
+    """The articles in content/, indexed by URL, headline and text, updated as the batch writes."""
 
     def __init__(self, project: Path, config: Config):
         self.project = project
         self.items: dict[str, Known] = {}
+        self._by_url: dict[str, str] = {}
+        self._by_title: dict[str, list[str]] = {}
+        self._by_minhash: dict[int, set[str]] = {}
         for path in find_sources(project / "content"):
             shown = path.relative_to(project).as_posix()
             article, _ = load_article(path, shown, config)
@@ -89,23 +99,30 @@ class Library:
 
     def add(self, path: str, article: Article) -> None:
         recorded = article.provenance.get("checksum")
-        self.items[path] = Known(path=path, article=article, url=url_key(article.source_url),
-                                 title=title_key(article.title), sketch=sketch(article.body),
-                                 edited=recorded != checksum(article))
+        known = Known(path=path, article=article, url=url_key(article.source_url),
+                      title=title_key(article.title), sketch=sketch(article.body),
+                      edited=recorded != checksum(article))
+        self.items[path] = known
+        if known.url:
+            self._by_url.setdefault(known.url, path)
+        self._by_title.setdefault(known.title, []).append(path)
+        for key in minhash_keys(known.sketch):
+            self._by_minhash.setdefault(key, set()).add(path)
 
     def match(self, article: Article, target: str) -> tuple[Known | None, str]:
         """New article -> the stored article it repeats (or updates), and why they match."""
         if target in self.items:
             return self.items[target], "same file name"
         url = url_key(article.source_url)
+        if url and url in self._by_url:
+            return self.items[self._by_url[url]], "same source URL"
+        for path in self._by_title.get(title_key(article.title), ()):
+            if _close_in_time(self.items[path].article.date, article.date):
+                return self.items[path], "same headline"
         body = sketch(article.body)
-        title = title_key(article.title)
-        for known in self.items.values():
-            if url and known.url == url:
-                return known, "same source URL"
-            if known.title == title and _close_in_time(known.article.date, article.date):
-                return known, "same headline"
-        best = max(self.items.values(), key=lambda k: similarity(k.sketch, body), default=None)
+        candidates = {p for key in minhash_keys(body) for p in self._by_minhash.get(key, ())}
+        best = max((self.items[p] for p in sorted(candidates)),
+                   key=lambda k: similarity(k.sketch, body), default=None)
         if best is not None and similarity(best.sketch, body) >= NEAR_DUPLICATE:
             return best, "near-identical text"
         return None, ""

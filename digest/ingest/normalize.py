@@ -7,8 +7,8 @@ from dataclasses import replace
 from datetime import datetime
 
 from digest.config import Config
-from digest.ingest.korean import KST
 from digest.ingest.extracted import Extracted
+from digest.ingest.korean import KST
 from digest.model import Article
 from digest.text import nfc, slugify
 

@@ -68,7 +68,9 @@ def ingest(inputs: list[str], options: IngestOptions, advance=lambda n: None) ->
     library = Library(options.project, options.config)
     _Reader.config, _Reader.now = options.config, now
     jobs = 1 if STDIN in sources else options.jobs
-    for found_list in map_ordered(_Reader.run, sources, jobs=jobs, advance=advance):
+    # Reading a page costs ~50 ms, so workers pay off from a handful of sources.
+    for found_list in map_ordered(_Reader.run, sources, jobs=jobs, advance=advance,
+                                  serial_below=8, min_chunk=1):
         for found in found_list:
             outcomes.append(_place(found, library, options))
     return outcomes
