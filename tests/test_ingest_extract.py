@@ -213,3 +213,17 @@ def test_markdown_kind_and_atom_kind():
 def test_unreadable_sources(data, reason):
     with pytest.raises(UnreadableSource, match=reason):
         read_source(data)
+
+
+def test_section_from_json_ld_breadcrumbs():
+    page = """<html lang="ko"><head><title>기사</title>
+    <script type="application/ld+json">{"@context": "https://schema.org", "@type": "BreadcrumbList",
+     "itemListElement": [{"@type": "ListItem", "position": 1, "name": "홈"},
+                         {"@type": "ListItem", "position": 2, "name": "국제"},
+                         {"@type": "ListItem", "position": 3, "name": "기후 회의 폐막"}]}</script>
+    </head><body><h1>기후 회의 폐막</h1><p>입력 2026.11.21 10:00</p>
+    <p>가상의 기후 회의가 21일 폐막했다.
+    참가국들은 다음 회의에서 기금 분담을 다시 논의하기로 했다.</p>
+    </body></html>"""
+    found = extract_html(page)
+    assert found.section == "국제" and found.rules["section"] == "JSON-LD breadcrumbs"

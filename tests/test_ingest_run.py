@@ -56,7 +56,13 @@ def test_writes_a_front_mattered_article_with_provenance(project):
 def test_section_key_comes_from_config(project):
     config = Config(sections=(SectionConfig(key="economy", name="경제", order=0),))
     [outcome] = run(project, source(project, "page.txt", PAGE), config=config)
-    assert outcome.path.startswith("content/economy/2026-11-18-")
+    assert outcome.path.startswith("content/economy/2026-11-18-") and outcome.reason is None
+
+
+def test_an_unknown_section_gets_a_stable_key_and_a_note(project):
+    [outcome] = run(project, source(project, "page.txt", PAGE))
+    assert outcome.path.startswith("content/경제/")
+    assert outcome.reason == "section '경제' is not in digest.yaml; filed under '경제'"
 
 
 def test_ingesting_twice_writes_nothing_new(project):

@@ -33,7 +33,8 @@ def extract_html(text: str) -> Extracted | None:
     soup = BeautifulSoup(text, "lxml")
     meta = _meta_tags(soup)
     ld = _json_ld_article(soup)
-    visible = _visible_text(soup)
+    crumbs = _breadcrumb_section(soup)
+    visible = _visible_text(soup)  # removes <script>: read JSON-LD before this
     fallback = extract_text(visible)
     rules: dict[str, str] = {"body": "trafilatura main text"}
     body = _main_text(text)
@@ -76,6 +77,7 @@ def extract_html(text: str) -> Extracted | None:
         "section": _first(rules, "section", [
             ("article:section", meta.get("article:section")),
             ("JSON-LD articleSection", _text(ld.get("articleSection"))),
+            ("JSON-LD breadcrumbs", crumbs),
             ("scraped-text rules", fallback.section if fallback else None)]),
         "outlet": _first(rules, "outlet", [
             ("og:site_name", meta.get("og:site_name")),
@@ -171,6 +173,24 @@ def _ld_items(data: Any) -> list[dict]:
     if isinstance(data, dict):
         return [data, *_ld_items(data.get("@graph", []))]
     return []
+
+
+def _breadcrumb_section(soup: BeautifulSoup) -> str | None:
+    """A BreadcrumbList in JSON-LD -> its last crumb above the article itself."""
+    for script in soup.find_all("script", type=re.compile(r"ld\+json", re.I)):
+        try:
+            data = json.loads(script.string or "", strict=False)
+        except ValueError:
+            continue
+        for item in _ld_items(data):
+            if item.get("@type") == "BreadcrumbList":
+                crumbs = sorted(item.get("itemListElement") or [],
+                                key=lambda c: c.get("position", 0) if isinstance(c, dict) else 0)
+                names = [_name(c.get("item")) or _name(c) for c in crumbs if isinstance(c, dict)]
+                names = [n for n in names if n and n.casefold() not in ("home", "홈", "뉴스")]
+                if names:
+                    return names[-2] if len(names) > 1 else names[0]
+    return None
 
 
 def _visible_text(soup: BeautifulSoup) -> str:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from digest.config import Config
 from digest.ingest.library import Library, is_newer_version, same_content, with_checksum
-from digest.ingest.normalize import content_path
+from digest.ingest.normalize import content_path, section_key
 from digest.ingest.sources import STDIN, Found, expand, read_articles
 from digest.model import Article
 from digest.parallel import map_ordered
@@ -87,7 +87,8 @@ def _place(found: Found, library: Library, options: IngestOptions) -> Outcome:
     target = content_path(found.article, options.config)
     known, why = library.match(found.article, target)
     if known is None:
-        return _write(found.article, target, library, options, outcome, reason=None)
+        return _write(found.article, target, library, options, outcome,
+                      reason=_section_note(found.article, options.config))
     if same_content(known.article, found.article):
         return outcome(UNCHANGED, known.path)
     if known.path == target or is_newer_version(found.article, known.article):
@@ -98,6 +99,14 @@ def _place(found: Found, library: Library, options: IngestOptions) -> Outcome:
         return _write(updated, known.path, library, options, outcome,
                       reason=f"updated {known.path} ({why}, newer version)")
     return outcome(DUPLICATE, known.path, f"same article as {known.path} ({why})")
+
+
+def _section_note(article: Article, config: Config) -> str | None:
+    """A note when the article's section is not configured, naming the key it was given."""
+    if not article.section or config.section_for(article.section):
+        return None
+    return (f"section '{article.section}' is not in digest.yaml; filed under "
+            f"'{section_key(article, config)}'")
 
 
 def _write(article: Article, path: str, library: Library, options: IngestOptions, outcome,
