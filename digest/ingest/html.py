@@ -32,9 +32,9 @@ def extract_html(text: str) -> Extracted | None:
     """HTML text -> Extracted, or None when the page holds no article text."""
     soup = BeautifulSoup(text, "lxml")
     meta = _meta_tags(soup)
-    ld = _json_ld_article(soup)
-    crumbs = _breadcrumb_section(soup)
-    visible = _visible_text(soup)  # removes <script>: read JSON-LD before this
+    ld_items = _json_ld_items(soup)
+    ld = _json_ld_article(ld_items)
+    visible = _visible_text(soup)
     fallback = extract_text(visible)
     rules: dict[str, str] = {"body": "trafilatura main text"}
     body = _main_text(text)
@@ -77,7 +77,7 @@ def extract_html(text: str) -> Extracted | None:
         "section": _first(rules, "section", [
             ("article:section", meta.get("article:section")),
             ("JSON-LD articleSection", _text(ld.get("articleSection"))),
-            ("JSON-LD breadcrumbs", crumbs),
+            ("JSON-LD breadcrumbs", _breadcrumb_section(ld_items)),
             ("scraped-text rules", fallback.section if fallback else None)]),
         "outlet": _first(rules, "outlet", [
             ("og:site_name", meta.get("og:site_name")),
@@ -152,18 +152,24 @@ def _meta_any(meta: dict[str, str], keys: tuple[str, ...]) -> str | None:
     return next((lowered[k.lower()] for k in keys if lowered.get(k.lower())), None)
 
 
-def _json_ld_article(soup: BeautifulSoup) -> dict[str, Any]:
+def _json_ld_items(soup: BeautifulSoup) -> list[dict]:
+    """Every JSON-LD object on the page, @graph members included; broken blocks skipped."""
+    items = []
     for script in soup.find_all("script", type=re.compile(r"ld\+json", re.I)):
         try:
-            data = json.loads(script.string or "", strict=False)
+            items += _ld_items(json.loads(script.string or "", strict=False))
         except ValueError:
             continue
-        for item in _ld_items(data):
-            kinds = item.get("@type")
-            kinds = kinds if isinstance(kinds, list) else [kinds]
-            if _ARTICLE_TYPES & set(map(str, kinds)) and (item.get("headline")
-                                                          or item.get("datePublished")):
-                return item
+    return items
+
+
+def _json_ld_article(items: list[dict]) -> dict[str, Any]:
+    for item in items:
+        kinds = item.get("@type")
+        kinds = kinds if isinstance(kinds, list) else [kinds]
+        if _ARTICLE_TYPES & set(map(str, kinds)) and (item.get("headline")
+                                                      or item.get("datePublished")):
+            return item
     return {}
 
 
@@ -175,21 +181,17 @@ def _ld_items(data: Any) -> list[dict]:
     return []
 
 
-def _breadcrumb_section(soup: BeautifulSoup) -> str | None:
+def _breadcrumb_section(items: list[dict]) -> str | None:
     """A BreadcrumbList in JSON-LD -> its last crumb above the article itself."""
-    for script in soup.find_all("script", type=re.compile(r"ld\+json", re.I)):
-        try:
-            data = json.loads(script.string or "", strict=False)
-        except ValueError:
+    for item in items:
+        if item.get("@type") != "BreadcrumbList":
             continue
-        for item in _ld_items(data):
-            if item.get("@type") == "BreadcrumbList":
-                crumbs = sorted(item.get("itemListElement") or [],
-                                key=lambda c: c.get("position", 0) if isinstance(c, dict) else 0)
-                names = [_name(c.get("item")) or _name(c) for c in crumbs if isinstance(c, dict)]
-                names = [n for n in names if n and n.casefold() not in ("home", "홈", "뉴스")]
-                if names:
-                    return names[-2] if len(names) > 1 else names[0]
+        crumbs = [c for c in item.get("itemListElement") or [] if isinstance(c, dict)]
+        crumbs.sort(key=lambda c: c.get("position", 0))
+        names = [_name(c.get("item")) or _name(c) for c in crumbs]
+        names = [n for n in names if n and n.casefold() not in ("home", "홈", "뉴스")]
+        if names:
+            return names[-2] if len(names) > 1 else names[0]
     return None
 
 
