@@ -132,13 +132,14 @@ def parse_byline(line: str) -> Byline | None:
         if match:
             names = tuple(re.split(r"\s*[·,]\s*", match.group("names").strip()))
             groups = match.groupdict()
-            email = groups.get("email") or _first_email(line[:200])
+            email = groups.get("email") or first_email(line[:200])
             return Byline(rule=rule, authors=names, dateline=_clean(groups.get("dateline")),
                           outlet=_clean(groups.get("outlet")), email=email)
     return None
 
 
-def _first_email(text: str) -> str | None:
+def first_email(text: str) -> str | None:
+    """Text -> the first e-mail address in it, if any."""
     match = EMAIL_RE.search(text)
     return match.group(0) if match else None
 

@@ -281,7 +281,7 @@ def _byline(lines: list[str], title_index: int | None, anchor: _Anchor, body: tu
         match = _HEADER_REPORTER.match(line)
         if match and len(line) < 60:
             return korean.Byline(rule="reporter in the header", authors=(match.group("name"),),
-                                 email=korean._first_email(line))
+                                 email=korean.first_email(line))
     while top >= 1 and lines[top - 1] == lines[top]:  # a headline printed twice
         top -= 1
     above = lines[top - 1] if top >= 1 else ""
