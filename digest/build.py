@@ -61,51 +61,124 @@ def build_now(options: BuildOptions) -> datetime:
     return datetime.fromtimestamp(int(epoch) if epoch else time.time(), tz=UTC)
 
 
+CONFIG, CONTENT, TEMPLATES, STATIC = "config", "content", "templates", "static"
+EVERYTHING = frozenset({CONFIG, CONTENT, TEMPLATES, STATIC})
+
+
 def build(options: BuildOptions, progress: Progress | None = None) -> BuildResult:
     """Build the project's site; raise DigestError (site untouched) when it cannot."""
-    progress = progress or Progress()
-    timings: list[tuple[str, float]] = []
-    started = time.perf_counter()
+    return Builder(options).build(EVERYTHING, progress)
 
-    @contextmanager
-    def step(name: str) -> Iterator[None]:
-        begin = time.perf_counter()
-        yield
-        timings.append((name, time.perf_counter() - begin))
 
-    project = options.project
-    out = options.out or project / "site"
-    with step("config"):
-        config = load_config(_config_path(options), base_url=options.base_url)
-        check_owned(out.absolute())
-    with step("load"):
-        sources = find_sources(project / "content")
-        progress.stage("reading", len(sources))
-        stories, diagnostics = _load_stories(sources, project, config, options.jobs, progress)
-    with step("collate"):
-        selected = collating.select(stories, now=build_now(options), drafts=options.drafts,
-                                    future=options.future)
-        site, collisions = collating.collate(selected, config)
-        diagnostics += collisions
-    if options.strict and any(d.is_error for d in diagnostics):
-        raise DigestError(diagnostics)
-    with step("templates"):
-        env = make_environment(config, project / "templates")
-        template_problems = load_all(env, PAGE_TEMPLATES)
-        if template_problems:
-            raise TemplateError(template_problems)
-    with step("render"):
-        pages = tuple(plan(site))
-        progress.stage("rendering", len(pages))
-        rendered = _render_pages(Renderer(site, env, pages), pages, options.jobs, progress)
-    with step("write"):
-        files = {page.path: page.data for page in rendered}
-        files.update(_static_files(project))
-        with build_lock(out.absolute()):
-            report = publish(files, out)
-    return BuildResult(articles=len(site.stories), pages=len(pages),
-                       seconds=time.perf_counter() - started, diagnostics=tuple(diagnostics),
-                       report=report, timings=tuple(timings), out=out)
+@dataclass(frozen=True, slots=True)
+class _Loaded:
+    """One content file as last read: its stamp, and the Story (or problems) it gave."""
+
+    stamp: tuple[int, int, int]
+    story: Story | None
+    problems: tuple[Diagnostic, ...]
+
+
+class Builder:
+    """Builds one project again and again, redoing only what a change needs.
+
+    A config change reloads everything; a content change re-reads only the files whose
+    stamp changed and re-renders; a template change re-renders from the stories it holds; a
+    static change only copies files. State is replaced only after a build succeeds, so a failed
+    build leaves both the site and the builder as they were.
+    """
+
+    def __init__(self, options: BuildOptions):
+        self.options = options
+        self.out = options.out or options.project / "site"
+        self.config: Config | None = None
+        self.loaded: dict[Path, _Loaded] = {}
+        self.site = None
+        self.env = None
+        self.pages: tuple[Page, ...] = ()
+        self.rendered: dict[str, bytes] = {}
+        self.diagnostics: list[Diagnostic] = []
+
+    def build(self, changed: frozenset[str] = EVERYTHING,
+              progress: Progress | None = None) -> BuildResult:
+        """Rebuild after the given kinds of change; raise DigestError when it cannot."""
+        progress = progress or Progress()
+        timings: list[tuple[str, float]] = []
+        started = time.perf_counter()
+
+        @contextmanager
+        def step(name: str) -> Iterator[None]:
+            begin = time.perf_counter()
+            yield
+            timings.append((name, time.perf_counter() - begin))
+
+        options, project = self.options, self.options.project
+        config, loaded, site, env = self.config, self.loaded, self.site, self.env
+        diagnostics, pages, rendered = self.diagnostics, self.pages, self.rendered
+        if config is None:
+            changed = EVERYTHING
+        with step("config"):
+            if CONFIG in changed:
+                new_config = load_config(_config_path(options), base_url=options.base_url)
+                if new_config != config:
+                    config, loaded, changed = new_config, {}, EVERYTHING
+                check_owned(self.out.absolute())
+        if CONTENT in changed:
+            with step("load"):
+                loaded = self._load(config, loaded, progress)
+            with step("collate"):
+                stories = [entry.story for entry in loaded.values() if entry.story]
+                selected = collating.select(stories, now=build_now(options),
+                                            drafts=options.drafts, future=options.future)
+                site, collisions = collating.collate(selected, config)
+                diagnostics = [d for entry in loaded.values() for d in entry.problems]
+                diagnostics += collisions
+            if options.strict and any(d.is_error for d in diagnostics):
+                raise DigestError(diagnostics)
+        if TEMPLATES in changed:
+            with step("templates"):
+                env = make_environment(config, project / "templates")
+                template_problems = load_all(env, PAGE_TEMPLATES)
+                if template_problems:
+                    raise TemplateError(template_problems)
+        if changed & {CONTENT, TEMPLATES}:
+            with step("render"):
+                pages = tuple(plan(site))
+                progress.stage("rendering", len(pages))
+                done = _render_pages(Renderer(site, env, pages), pages, options.jobs, progress)
+                rendered = {page.path: page.data for page in done}
+        with step("write"):
+            files = {**rendered, **_static_files(project)}
+            with build_lock(self.out.absolute()):
+                report = publish(files, self.out)
+        self.config, self.loaded, self.site, self.env = config, loaded, site, env
+        self.diagnostics, self.pages, self.rendered = diagnostics, pages, rendered
+        return BuildResult(articles=len(site.stories), pages=len(pages),
+                           seconds=time.perf_counter() - started,
+                           diagnostics=tuple(diagnostics), report=report,
+                           timings=tuple(timings), out=self.out)
+
+    def _load(self, config: Config, previous: dict[Path, _Loaded],
+              progress: Progress) -> dict[Path, _Loaded]:
+        """content/ -> every file's Story, re-reading only files whose stamp changed."""
+        sources = find_sources(self.options.project / "content")
+        stamps = {path: _stamp(path) for path in sources}
+        stale = [p for p in sources if p not in previous or previous[p].stamp != stamps[p]]
+        progress.stage("reading", len(stale))
+        results = _load_stories(stale, self.options.project, config, self.options.jobs,
+                                progress)
+        fresh = {path: _Loaded(stamp=stamps[path], story=story, problems=tuple(problems))
+                 for path, (story, problems) in zip(stale, results, strict=True)}
+        return {path: fresh.get(path) or previous[path] for path in sources
+                if path in fresh or path in previous}
+
+
+def _stamp(path: Path) -> tuple[int, int, int]:
+    try:
+        stat = path.stat()
+    except OSError:
+        return (0, 0, 0)  # gone since the scan: reading it will report the problem
+    return (stat.st_mtime_ns, stat.st_size, stat.st_ino)
 
 
 def _config_path(options: BuildOptions) -> Path | None:
@@ -129,13 +202,11 @@ def _load_one(job: tuple[Path, str]) -> tuple[Story | None, list[Diagnostic]]:
 
 
 def _load_stories(sources: list[Path], project: Path, config: Config, jobs: int,
-                  progress: Progress) -> tuple[list[Story], list[Diagnostic]]:
+                  progress: Progress) -> list[tuple[Story | None, list[Diagnostic]]]:
     global _WORKER_CONFIG
     _WORKER_CONFIG = config  # read by forked workers; set before they start
     jobs_list = [(path, _shown(path, project)) for path in sources]
-    results = map_ordered(_load_one, jobs_list, jobs=jobs, advance=progress.advance)
-    stories = [story for story, _ in results if story is not None]
-    return stories, [d for _, problems in results for d in problems]
+    return map_ordered(_load_one, jobs_list, jobs=jobs, advance=progress.advance)
 
 
 def _render_one(page: Page) -> RenderedPage:

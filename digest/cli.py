@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import re
 import sys
+import webbrowser
 from collections import Counter
 from pathlib import Path
 
@@ -109,6 +111,51 @@ def ingest_command(inputs, config_path, force, dry_run, report, jobs, quiet):
     else:
         _print_outcomes(outcomes, quiet, dry_run)
     sys.exit(1 if any(o.status == FAILED for o in outcomes) else 0)
+
+
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
+              help="Port (0 picks a free one).")
+@click.option("--allow-remote", is_flag=True,
+              help="Allow a --host other than this machine (anyone who can reach it can read "
+                   "the preview).")
+@click.option("--poll", is_flag=True,
+              help="Poll for changes (network mounts and containers, where events don't arrive).")
+@click.option("--open", "open_browser", is_flag=True, help="Open the site in a browser.")
+@click.option("--config", "config_path", type=click.Path(path_type=Path),
+              help="Config file (default: digest.yaml in the current directory).")
+@click.option("--drafts", is_flag=True, help="Include articles marked draft: true.")
+@click.option("--future", is_flag=True, help="Include articles dated after now.")
+def serve_command(host, port, allow_remote, poll, open_browser, config_path, drafts, future):
+    """Build, serve on 127.0.0.1, and rebuild and reload the browser on every change."""
+    from digest.serve import Preview, PreviewOptions, is_loopback
+
+    if not is_loopback(host):
+        if not allow_remote:
+            raise click.UsageError(f"--host {host} would let other machines read the preview; "
+                                   "add --allow-remote if that is what you want")
+        err.print(f"[yellow]warning: serving on {host}: other machines can read it[/yellow]")
+    build_options = BuildOptions(config_path=config_path, drafts=drafts, future=future,
+                                 out=Path(".digest-cache") / "preview")
+
+    def say(line: str, is_error: bool) -> None:
+        err.print(f"[red]{_escape(line)}[/red]" if is_error else _escape(line))
+
+    preview = Preview(PreviewOptions(build=build_options, host=host, port=port, poll=poll), say)
+    try:
+        url = preview.start()
+    except OSError as exc:
+        raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror or exc}"
+                                   + ("; try another --port, or --port 0 for a free one"
+                                      if exc.errno == errno.EADDRINUSE else "")) from None
+    err.print(f"serving {url}  (Ctrl-C to stop)")
+    if open_browser:
+        webbrowser.open(url)
+    try:
+        preview.serve_forever()
+    except KeyboardInterrupt:
+        err.print("stopped")
 
 
 def _config_file(config_path: Path | None) -> Path | None:

@@ -1,0 +1,298 @@
+"""Preview server: serves the built site as GitHub Pages would, reloads browsers on change,
+and shows build errors in the page. Standard library HTTP server; one thread per request."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import mimetypes
+import posixpath
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from digest.build import EVERYTHING, Builder, BuildOptions
+from digest.errors import DigestError
+from digest.templates import PACKAGE_DIR
+from digest.watch import Watcher
+
+INTERNAL = "/__digest__/"
+CLIENT_SCRIPT = PACKAGE_DIR / "preview.js"
+PING_SECONDS = 15
+LOOPBACK = ("127.", "localhost", "::1", "[::1]")
+CONTENT_TYPES = {
+    ".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8", ".mjs": "text/javascript; charset=utf-8",
+    ".json": "application/json", ".xml": "application/xml; charset=utf-8",
+    ".txt": "text/plain; charset=utf-8", ".svg": "image/svg+xml", ".wasm": "application/wasm",
+    ".ico": "image/x-icon", ".webmanifest": "application/manifest+json",
+}
+
+
+def is_loopback(host: str) -> bool:
+    return host.startswith(LOOPBACK)
+
+
+class PreviewState:
+    """The preview's version and current errors; request threads wait on it for changes."""
+
+    def __init__(self):
+        self.version = 0
+        self.errors: tuple[str, ...] = ()
+        self.closed = False
+        self.changed = threading.Condition()
+
+    def publish(self, errors: tuple[str, ...] = ()) -> None:
+        """Record a finished rebuild (with the errors that stopped it, if any)."""
+        with self.changed:
+            self.version += 1
+            self.errors = errors
+            self.changed.notify_all()
+
+    def snapshot(self) -> dict:
+        with self.changed:
+            return {"version": self.version, "errors": list(self.errors)}
+
+    def wait_past(self, version: int, timeout: float) -> dict | None:
+        """Block until the version differs from `version` -> the new state, or None on timeout."""
+        with self.changed:
+            self.changed.wait_for(lambda: self.version != version or self.closed, timeout)
+            if self.closed or self.version == version:
+                return None
+            return {"version": self.version, "errors": list(self.errors)}
+
+    def close(self) -> None:
+        with self.changed:
+            self.closed = True
+            self.changed.notify_all()
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    """Where the built site lives and the base path it is served under."""
+
+    root: Path
+    base_path: str = "/"
+
+
+def resolve(site: Site, url_path: str) -> tuple[str, Path | None]:
+    """A request path -> ('file', path), ('redirect', None) for a folder without its slash,
+    or ('missing', None). Never a path outside the site root (.., encoded dots, backslashes,
+    NUL, symlinks out)."""
+    if not url_path.startswith(site.base_path):
+        return "missing", None
+    relative = unquote(url_path[len(site.base_path):])
+    if "\\" in relative or "\x00" in relative or relative.startswith("/"):
+        return "missing", None
+    if any(part in ("..", ".") for part in relative.split("/")):
+        return "missing", None
+    root = site.root.resolve()
+    candidate = (root / posixpath.normpath(relative or ".")).resolve()
+    if candidate != root and root not in candidate.parents:
+        return "missing", None
+    if candidate.is_dir():
+        if url_path and not url_path.endswith("/"):
+            return "redirect", None
+        candidate = candidate / "index.html"
+    return ("file", candidate) if candidate.is_file() else ("missing", None)
+
+
+def inject(html: bytes, version: int) -> bytes:
+    """An HTML page -> the same page with the reload and overlay script before </body>."""
+    tag = (f'<script src="{INTERNAL}preview.js" data-version="{version}" defer></script>'
+           .encode())
+    at = html.rfind(b"</body>")
+    return html[:at] + tag + html[at:] if at >= 0 else html + tag
+
+
+def make_handler(site: Site, state: PreviewState) -> type[BaseHTTPRequestHandler]:
+    """The request handler class for one preview."""
+
+    class Handler(BaseHTTPRequestHandler):
+        server_version = "digest-preview"
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, format: str, *args) -> None:  # noqa: A002 (stdlib name)
+            pass  # the terminal is for build results and errors
+
+        def do_HEAD(self) -> None:  # noqa: N802 (stdlib name)
+            self._serve(head=True)
+
+        def do_GET(self) -> None:  # noqa: N802 (stdlib name)
+            self._serve(head=False)
+
+        def _serve(self, head: bool) -> None:
+            path = urlsplit(self.path).path
+            if path.startswith(INTERNAL):
+                return self._internal(path[len(INTERNAL):], head)
+            if path in ("", "/") and site.base_path != "/":
+                return self._redirect(site.base_path)
+            found, file = resolve(site, path)
+            if found == "redirect":
+                return self._redirect(path + "/")
+            if file is None:
+                not_found = site.root / "404.html"
+                body = not_found.read_bytes() if not_found.is_file() else b"<h1>404</h1>"
+                return self._send(HTTPStatus.NOT_FOUND, inject(body, state.version),
+                                  CONTENT_TYPES[".html"], head)
+            try:
+                body = file.read_bytes()
+            except OSError:  # replaced between resolve and read: the next request sees it
+                return self._send(HTTPStatus.SERVICE_UNAVAILABLE, b"rebuilding",
+                                  CONTENT_TYPES[".txt"], head)
+            kind = content_type(file)
+            if kind.startswith("text/html"):
+                body = inject(body, state.version)
+            self._send(HTTPStatus.OK, body, kind, head)
+
+        def _internal(self, name: str, head: bool) -> None:
+            if name == "preview.js":
+                return self._send(HTTPStatus.OK, CLIENT_SCRIPT.read_bytes(),
+                                  CONTENT_TYPES[".js"], head)
+            if name == "status":
+                return self._send(HTTPStatus.OK, json.dumps(state.snapshot()).encode(),
+                                  CONTENT_TYPES[".json"], head)
+            if name == "events" and not head:
+                return self._events()
+            self._send(HTTPStatus.NOT_FOUND, b"not found", CONTENT_TYPES[".txt"], head)
+
+        def _events(self) -> None:
+            """Server-sent events: the current state at once, then every change."""
+            self.send_response(HTTPStatus.OK)
+            self.send_header("Content-Type", "text/event-stream")
+            self.send_header("Cache-Control", "no-store")
+            self.send_header("Connection", "close")
+            self.end_headers()
+            self.close_connection = True
+            current = state.snapshot()
+            try:
+                self.wfile.write(b"retry: 500\n" + _event(current))
+                self.wfile.flush()
+                while not state.closed:
+                    update = state.wait_past(current["version"], PING_SECONDS)
+                    if update is None:
+                        self.wfile.write(b": ping\n\n")
+                    else:
+                        current = update
+                        self.wfile.write(_event(update))
+                    self.wfile.flush()
+            except (BrokenPipeError, ConnectionResetError, TimeoutError):
+                pass
+
+        def _redirect(self, location: str) -> None:
+            self.send_response(HTTPStatus.MOVED_PERMANENTLY)
+            self.send_header("Location", location)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def _send(self, status: HTTPStatus, body: bytes, kind: str, head: bool) -> None:
+            self.send_response(status)
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            if not head:
+                self.wfile.write(body)
+
+    return Handler
+
+
+def _event(update: dict) -> bytes:
+    return f"data: {json.dumps(update, ensure_ascii=False)}\n\n".encode()
+
+
+def content_type(path: Path) -> str:
+    """A file -> the Content-Type GitHub Pages would send for it."""
+    suffix = path.suffix.lower()
+    return CONTENT_TYPES.get(suffix) or mimetypes.guess_type(path.name)[0] or \
+        "application/octet-stream"
+
+
+def make_server(host: str, port: int, site: Site, state: PreviewState) -> ThreadingHTTPServer:
+    """Bind the preview server (port 0 picks a free port); OSError when the port is taken."""
+    server_class = ThreadingHTTPServer
+    if ":" in host.strip("[]"):
+        server_class = type("IPv6Server", (ThreadingHTTPServer,), {"address_family": 10})
+    server = server_class((host.strip("[]"), port), make_handler(site, state))
+    server.daemon_threads = True
+    return server
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PreviewOptions:
+    build: BuildOptions
+    host: str = "127.0.0.1"
+    port: int = 8000
+    poll: bool = False
+
+
+class Preview:
+    """Builds, serves and rebuilds one project; `say(line, is_error)` reports to the terminal."""
+
+    def __init__(self, options: PreviewOptions, say: Callable[[str, bool], None]):
+        self.options = options
+        self.say = say
+        # Preview builds fail on any content error so the last good site stays up.
+        self.builder = Builder(replace(options.build, strict=True))
+        self.state = PreviewState()
+        self.building = threading.Lock()
+        self.server: ThreadingHTTPServer | None = None
+        self.watcher: Watcher | None = None
+
+    def rebuild(self, kinds: frozenset[str] = EVERYTHING) -> bool:
+        """Rebuild after a change; on failure keep the last good site and report -> success."""
+        with self.building:
+            try:
+                result = self.builder.build(kinds)
+            except DigestError as exc:
+                lines = tuple(str(d) for d in exc.diagnostics)
+                for line in lines:
+                    self.say(line, True)
+                self.say("rebuild failed; still serving the last good site", True)
+                self.state.publish(lines)
+                return False
+            self.say(f"rebuilt {', '.join(sorted(kinds))}: {result.report.written} files "
+                     f"changed in {result.seconds:.2f} s", False)
+            self.state.publish(())
+            return True
+
+    def start(self) -> str:
+        """First build, then bind and watch -> the URL being served (raises OSError)."""
+        config = self.builder.config if self.rebuild() else self._show_something()
+        base = config.base_path if config else "/"
+        site = Site(root=self.builder.out, base_path=base)
+        self.server = make_server(self.options.host, self.options.port, site, self.state)
+        self.watcher = Watcher(self.options.build.project, self.rebuild, poll=self.options.poll)
+        self.watcher.start()
+        host, port = self.server.server_address[:2]
+        shown = f"[{host}]" if ":" in host else host
+        return f"http://{shown}:{port}{base}"
+
+    def _show_something(self):
+        """After a failed first build: build leniently so there is a site under the overlay."""
+        lenient = Builder(replace(self.options.build, strict=False))
+        with contextlib.suppress(DigestError):  # broken config or templates: overlay only
+            lenient.build()
+        return lenient.config
+
+    def serve_forever(self) -> None:
+        """Serve until Ctrl-C (KeyboardInterrupt) or stop() from another thread."""
+        try:
+            self.server.serve_forever(poll_interval=0.25)
+        finally:
+            self._close()
+
+    def stop(self) -> None:
+        """Stop a preview serving in another thread."""
+        self.server.shutdown()
+        self._close()
+
+    def _close(self) -> None:
+        self.state.close()  # wakes every waiting event stream so its thread ends
+        if self.watcher:
+            self.watcher.stop()
+        self.server.server_close()
