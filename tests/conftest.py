@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import textwrap
 from datetime import UTC, datetime
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from digest.build import BuildOptions, BuildResult, build
+from tests.browser import CHROMIUM, FLAGS
 
 NOW = datetime(2030, 1, 1, tzinfo=UTC)
 REPO = Path(__file__).resolve().parent.parent
@@ -61,3 +63,22 @@ class Project:
 @pytest.fixture
 def project(tmp_path: Path) -> Project:
     return Project(tmp_path / "project")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Debian Chromium; skipped with a reason where it is not installed."""
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    if not shutil.which("chromium"):
+        pytest.skip("Debian's chromium is not installed (scripts/test.sh installs it)")
+    with playwright_api.sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def context(browser):
+    opened = browser.new_context()
+    yield opened
+    opened.close()
