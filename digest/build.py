@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,7 +18,8 @@ from digest.errors import Diagnostic, DigestError, TemplateError
 from digest.model import Page, RenderedPage, Story
 from digest.output import WriteReport, build_lock, check_owned, publish
 from digest.parallel import default_jobs, map_ordered
-from digest.render import PAGE_TEMPLATES, Renderer, plan
+from digest.render import PAGE_TEMPLATES, Renderer, plan, site_fingerprint
+from digest.routes import output_path
 from digest.templates import load_all, make_environment, theme_dir
 
 
@@ -97,6 +99,8 @@ class Builder:
         self.env = None
         self.pages: tuple[Page, ...] = ()
         self.rendered: dict[str, bytes] = {}
+        self.page_keys: dict[str, str] = {}  # page URL -> fingerprint of what it was made from
+        self.generation = 0  # counts template environments, so a template edit changes keys
         self.diagnostics: list[Diagnostic] = []
 
     def build(self, changed: frozenset[str] = EVERYTHING,
@@ -115,6 +119,7 @@ class Builder:
         options, project = self.options, self.options.project
         config, loaded, site, env = self.config, self.loaded, self.site, self.env
         diagnostics, pages, rendered = self.diagnostics, self.pages, self.rendered
+        page_keys, generation = self.page_keys, self.generation
         if config is None:
             changed = EVERYTHING
         with step("config"):
@@ -141,18 +146,30 @@ class Builder:
                 template_problems = load_all(env, PAGE_TEMPLATES)
                 if template_problems:
                     raise TemplateError(template_problems)
+        if TEMPLATES in changed:
+            generation += 1
         if changed & {CONTENT, TEMPLATES}:
             with step("render"):
                 pages = tuple(plan(site))
-                progress.stage("rendering", len(pages))
-                done = _render_pages(Renderer(site, env, pages), pages, options.jobs, progress)
-                rendered = {page.path: page.data for page in done}
+                renderer = Renderer(site, env, pages)
+                site_part = site_fingerprint(site, generation)
+                keys = {p.url: renderer.fingerprint(p, site_part) for p in pages}
+                reuse = _pages_can_be_reused(project / "templates")
+                todo = tuple(p for p in pages if not (
+                    reuse and p.template and page_keys.get(p.url) == keys[p.url]))
+                progress.stage("rendering", len(todo))
+                done = {r.path: r.data for r in _render_pages(renderer, todo, options.jobs,
+                                                              progress)}
+                rendered = {path: done[path] if path in done else rendered[path]
+                            for path in (output_path(p.url) for p in pages)}
+                page_keys = keys
         with step("write"):
             files = {**rendered, **_static_files(project)}
             with build_lock(self.out.absolute()):
                 report = publish(files, self.out)
         self.config, self.loaded, self.site, self.env = config, loaded, site, env
         self.diagnostics, self.pages, self.rendered = diagnostics, pages, rendered
+        self.page_keys, self.generation = page_keys, generation
         return BuildResult(articles=len(site.stories), pages=len(pages),
                            seconds=time.perf_counter() - started,
                            diagnostics=tuple(diagnostics), report=report,
@@ -171,6 +188,18 @@ class Builder:
                  for path, (story, problems) in zip(stale, results, strict=True)}
         return {path: fresh.get(path) or previous[path] for path in sources
                 if path in fresh or path in previous}
+
+
+def _pages_can_be_reused(project_templates: Path) -> bool:
+    """Whether unchanged pages may keep their bytes: not when the project's own templates read
+    `site.` directly, since a page could then show any story (the theme does not)."""
+    if not project_templates.is_dir():
+        return True
+    return not any(_READS_SITE.search(path.read_text(errors="replace"))
+                   for path in project_templates.rglob("*") if path.is_file())
+
+
+_READS_SITE = re.compile(r"\bsite\s*\.")
 
 
 def _stamp(path: Path) -> tuple[int, int, int]:

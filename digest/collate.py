@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime
@@ -40,6 +41,7 @@ def make_story(article: Article, config: Config) -> Story:
         summary=summary,
         reading_minutes=reading_minutes(rendered.text),
         full_text=full_text,
+        fingerprint=hashlib.blake2b(repr(article).encode(), digest_size=12).hexdigest(),
     )
 
 

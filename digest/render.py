@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
 from math import ceil
@@ -10,13 +11,44 @@ from typing import Any
 import jinja2
 
 from digest import feeds, routes
-from digest.model import Edition, Listing, Page, RenderedPage, Site
+from digest.model import Edition, Listing, Page, RenderedPage, Site, Story
 from digest.templates import day_label, month_label, render_template, year_label
 
 LISTING_KINDS = {"sections": "section.html", "tags": "tag.html", "outlets": "outlet.html"}
 MORE_FROM_SECTION = 5
 PAGE_TEMPLATES = ["front.html", "edition.html", "month.html", "year.html", "article.html",
                   "terms.html", "404.html", *LISTING_KINDS.values()]
+
+
+def site_fingerprint(site: Site, template_generation: int) -> str:
+    """What every page shows beside its own data: config, templates, section menu, years."""
+    navigation = [(s.term.key, s.term.name) for s in site.sections]
+    years = sorted({e.day.year for e in site.editions})
+    return repr((site.config, template_generation, navigation, years))
+
+
+def _collect(value: Any, parts: list[str], memo: dict[int, str]) -> None:
+    """Flatten a template context into `parts`: stories by fingerprint, the rest by value.
+    Editions and listings recur on many pages, so each is flattened once (`memo`)."""
+    if isinstance(value, Story):
+        parts.append(value.fingerprint)
+    elif isinstance(value, dict):
+        for key in sorted(value):
+            parts.append(key)
+            _collect(value[key], parts, memo)
+    elif isinstance(value, list | tuple):
+        parts.append(f"[{len(value)}")
+        for item in value:
+            _collect(item, parts, memo)
+    elif isinstance(value, Edition | Listing):
+        if id(value) not in memo:
+            inner = [repr(value.day) + repr(value.previous) + repr(value.next)
+                     if isinstance(value, Edition) else repr(value.term)]
+            _collect(value.groups if isinstance(value, Edition) else value.stories, inner, memo)
+            memo[id(value)] = hashlib.blake2b("\x1f".join(inner).encode()).hexdigest()
+        parts.append(memo[id(value)])
+    else:
+        parts.append(repr(value))
 
 
 def plan(site: Site) -> list[Page]:
@@ -94,6 +126,7 @@ class Renderer:
         self.env = env
         self.pages = pages
         self.lookups = Lookups.of(site)
+        self._memo: dict[int, str] = {}  # fingerprints of editions and listings
 
     def render(self, page: Page) -> RenderedPage:
         """Page -> its output path and bytes; template errors raise TemplateError."""
@@ -103,6 +136,14 @@ class Renderer:
             text = render_template(self.env, page.template, self.context(page), page.url)
             data = text.encode("utf-8")
         return RenderedPage(path=routes.output_path(page.url), data=data)
+
+    def fingerprint(self, page: Page, site_part: str) -> str:
+        """Page -> a hash of everything its template receives; equal hashes, equal pages."""
+        parts = [site_part, page.kind, page.url, str(page.number), str(page.count)]
+        if page.template:
+            context = getattr(self, f"_{page.kind.replace('-', '_')}")(page)
+            _collect(context, parts, self._memo)
+        return hashlib.blake2b("\x1f".join(parts).encode(), digest_size=16).hexdigest()
 
     def context(self, page: Page) -> dict[str, Any]:
         """Page -> the variables its template receives (documented in the README)."""
