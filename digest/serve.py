@@ -17,6 +17,7 @@ from urllib.parse import unquote, urlsplit
 
 from digest.build import EVERYTHING, Builder, BuildOptions
 from digest.errors import DigestError
+from digest.output import catch_up_twin
 from digest.templates import PACKAGE_DIR
 from digest.watch import Watcher
 
@@ -258,6 +259,7 @@ class Preview:
             self.say(f"rebuilt {', '.join(sorted(kinds))}: {result.report.written} files "
                      f"changed in {result.seconds:.2f} s", False)
             self.state.publish(())
+            catch_up_twin(self.builder.out)  # while browsers reload: the next build writes less
             return True
 
     def start(self) -> str:
