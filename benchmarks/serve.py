@@ -40,7 +40,11 @@ def project_of(n: int, into: Path) -> Path:
     return into
 
 
+SETTLE_SECONDS = 1.0  # between saves, as a person edits: the preview tidies up in the pause
+
+
 def timed(page, write, marker: str) -> float:
+    time.sleep(SETTLE_SECONDS)
     start = time.perf_counter()
     write()
     page.wait_for_function(f"document.documentElement.outerHTML.includes({marker!r})",

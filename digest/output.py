@@ -17,6 +17,7 @@ import json
 import os
 import shutil
 from collections.abc import Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -24,6 +25,7 @@ from pathlib import Path, PurePosixPath
 from digest.errors import OutputError, error
 
 MARKER = ".digest-build"
+WRITERS = 4
 MARKER_TEXT = "Written by `digest build`, which replaces this directory. Generation {}\n"
 
 
@@ -160,11 +162,14 @@ def _prepare_twin(twin: Path, out: Path, manifests: Path) -> tuple[Path, dict[st
 
 def _apply(twin: Path, files: Mapping[str, bytes], hashes: Mapping[str, str],
            old_hashes: Mapping[str, str]) -> tuple[int, int]:
-    written = 0
-    for relative, digest in hashes.items():
-        if old_hashes.get(relative) != digest or not (twin / relative).exists():
-            _write(_inside(twin, relative), files[relative])
-            written += 1
+    todo = [relative for relative, digest in hashes.items()
+            if old_hashes.get(relative) != digest or not (twin / relative).exists()]
+    for folder in sorted({_inside(twin, relative).parent for relative in todo}):
+        folder.mkdir(parents=True, exist_ok=True)
+    # File creation waits on the disk, not the interpreter: a few threads overlap it.
+    with ThreadPoolExecutor(WRITERS) as writers:
+        list(writers.map(lambda relative: _write(twin / relative, files[relative]), todo))
+    written = len(todo)
     stale = [relative for relative in old_hashes if relative not in hashes]
     for relative in stale:
         (twin / relative).unlink(missing_ok=True)
