@@ -34,6 +34,7 @@ class BuildOptions:
     strict: bool = False
     jobs: int = field(default_factory=default_jobs)
     now: datetime | None = None
+    write: bool = True  # False: keep the site in memory only (the preview serves it so)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -99,6 +100,7 @@ class Builder:
         self.env = None
         self.pages: tuple[Page, ...] = ()
         self.rendered: dict[str, bytes] = {}
+        self.files: dict[str, bytes] = {}  # every output file of the last good build
         self.page_keys: dict[str, str] = {}  # page URL -> fingerprint of what it was made from
         self.generation = 0  # counts template environments, so a template edit changes keys
         self.diagnostics: list[Diagnostic] = []
@@ -127,7 +129,8 @@ class Builder:
                 new_config = load_config(_config_path(options), base_url=options.base_url)
                 if new_config != config:
                     config, loaded, changed = new_config, {}, EVERYTHING
-                check_owned(self.out.absolute())
+                if options.write:
+                    check_owned(self.out.absolute())
         if CONTENT in changed:
             with step("load"):
                 loaded = self._load(config, loaded, progress)
@@ -163,13 +166,14 @@ class Builder:
                 rendered = {path: done[path] if path in done else rendered[path]
                             for path in (output_path(p.url) for p in pages)}
                 page_keys = keys
-        with step("write"):
-            files = {**rendered, **_static_files(project)}
-            with build_lock(self.out.absolute()):
+        files = {**rendered, **_static_files(project)}
+        report = WriteReport(written=0, removed=0, unchanged=len(files), swapped=False)
+        if options.write:
+            with step("write"), build_lock(self.out.absolute()):
                 report = publish(files, self.out)
         self.config, self.loaded, self.site, self.env = config, loaded, site, env
         self.diagnostics, self.pages, self.rendered = diagnostics, pages, rendered
-        self.page_keys, self.generation = page_keys, generation
+        self.page_keys, self.generation, self.files = page_keys, generation, files
         return BuildResult(articles=len(site.stories), pages=len(pages),
                            seconds=time.perf_counter() - started,
                            diagnostics=tuple(diagnostics), report=report,

@@ -136,8 +136,7 @@ def serve_command(host, port, allow_remote, poll, open_browser, config_path, dra
             raise click.UsageError(f"--host {host} would let other machines read the preview; "
                                    "add --allow-remote if that is what you want")
         err.print(f"[yellow]warning: serving on {host}: other machines can read it[/yellow]")
-    build_options = BuildOptions(config_path=config_path, drafts=drafts, future=future,
-                                 out=Path(".digest-cache") / "preview")
+    build_options = BuildOptions(config_path=config_path, drafts=drafts, future=future)
 
     def say(line: str, is_error: bool) -> None:
         err.print(f"[red]{_escape(line)}[/red]" if is_error else _escape(line))

@@ -93,35 +93,6 @@ def publish(files: Mapping[str, bytes], out: Path) -> WriteReport:
                        unchanged=len(files) - written)
 
 
-def catch_up_twin(out: Path) -> int:
-    """Bring the twin tree level with the live output, by hard links -> files linked.
-
-    Run when idle (the preview does, after each reload): the next build then writes only
-    what it changes itself. Safe because every write unlinks before it writes."""
-    out = out.absolute()
-    state = state_dir(out)
-    manifests, twin = state / "manifests", state / "next"
-    live, behind = _manifest(out, manifests), _manifest(twin, manifests)
-    if live is None or behind is None or _generation(out) == _generation(twin):
-        return 0
-    (twin / MARKER).unlink(missing_ok=True)
-    linked = 0
-    for relative, digest in live.items():
-        if behind.get(relative) != digest:
-            target = _inside(twin, relative)
-            target.unlink(missing_ok=True)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.link(out / relative, target)
-            linked += 1
-    stale = [relative for relative in behind if relative not in live]
-    for relative in stale:
-        (twin / relative).unlink(missing_ok=True)
-    for folder in sorted({(twin / r).parent for r in stale}, key=lambda p: -len(p.parts)):
-        _remove_empty_dirs(folder, twin)
-    os.link(out / MARKER, twin / MARKER)
-    return linked
-
-
 def _hash(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 

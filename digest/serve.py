@@ -12,12 +12,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from digest.build import EVERYTHING, Builder, BuildOptions
 from digest.errors import DigestError
-from digest.output import catch_up_twin
 from digest.templates import PACKAGE_DIR
 from digest.watch import Watcher
 
@@ -72,34 +70,33 @@ class PreviewState:
             self.changed.notify_all()
 
 
-@dataclass(frozen=True, slots=True)
 class Site:
-    """Where the built site lives and the base path it is served under."""
+    """The site being previewed: its files in memory, and the base path it is served under.
+    `files` is replaced whole after each good build, so a request sees one build or the next."""
 
-    root: Path
-    base_path: str = "/"
+    def __init__(self, files: dict[str, bytes] | None = None, base_path: str = "/"):
+        self.files = files or {}
+        self.base_path = base_path
 
 
-def resolve(site: Site, url_path: str) -> tuple[str, Path | None]:
-    """A request path -> ('file', path), ('redirect', None) for a folder without its slash,
-    or ('missing', None). Never a path outside the site root (.., encoded dots, backslashes,
-    NUL, symlinks out)."""
-    if not url_path.startswith(site.base_path):
+def resolve(files: dict[str, bytes], base_path: str, url_path: str) -> tuple[str, str | None]:
+    """A request path -> ('file', output path), ('redirect', None) for a folder asked for
+    without its slash, or ('missing', None). Only the build's own files can ever be named."""
+    if not url_path.startswith(base_path):
         return "missing", None
-    relative = unquote(url_path[len(site.base_path):])
+    relative = unquote(url_path[len(base_path):])
     if "\\" in relative or "\x00" in relative or relative.startswith("/"):
         return "missing", None
     if any(part in ("..", ".") for part in relative.split("/")):
         return "missing", None
-    root = site.root.resolve()
-    candidate = (root / posixpath.normpath(relative or ".")).resolve()
-    if candidate != root and root not in candidate.parents:
-        return "missing", None
-    if candidate.is_dir():
-        if url_path and not url_path.endswith("/"):
-            return "redirect", None
-        candidate = candidate / "index.html"
-    return ("file", candidate) if candidate.is_file() else ("missing", None)
+    if relative in files and not relative.endswith("/") and relative != "":
+        return "file", relative
+    folder_index = relative + ("index.html" if relative.endswith("/") or not relative
+                               else "/index.html")
+    if folder_index in files:
+        return ("file", folder_index) if relative.endswith("/") or not relative else \
+            ("redirect", None)
+    return "missing", None
 
 
 def inject(html: bytes, version: int) -> bytes:
@@ -132,20 +129,16 @@ def make_handler(site: Site, state: PreviewState) -> type[BaseHTTPRequestHandler
                 return self._internal(path[len(INTERNAL):], head)
             if path in ("", "/") and site.base_path != "/":
                 return self._redirect(site.base_path)
-            found, file = resolve(site, path)
+            files = site.files  # this request sees this build, whatever happens meanwhile
+            found, name = resolve(files, site.base_path, path)
             if found == "redirect":
                 return self._redirect(path + "/")
-            if file is None:
-                not_found = site.root / "404.html"
-                body = not_found.read_bytes() if not_found.is_file() else b"<h1>404</h1>"
+            if name is None:
+                body = files.get("404.html", b"<h1>404</h1>")
                 return self._send(HTTPStatus.NOT_FOUND, inject(body, state.version),
                                   CONTENT_TYPES[".html"], head)
-            try:
-                body = file.read_bytes()
-            except OSError:  # replaced between resolve and read: the next request sees it
-                return self._send(HTTPStatus.SERVICE_UNAVAILABLE, b"rebuilding",
-                                  CONTENT_TYPES[".txt"], head)
-            kind = content_type(file)
+            body = files[name]
+            kind = content_type(name)
             if kind.startswith("text/html"):
                 body = inject(body, state.version)
             self._send(HTTPStatus.OK, body, kind, head)
@@ -206,10 +199,10 @@ def _event(update: dict) -> bytes:
     return f"data: {json.dumps(update, ensure_ascii=False)}\n\n".encode()
 
 
-def content_type(path: Path) -> str:
-    """A file -> the Content-Type GitHub Pages would send for it."""
-    suffix = path.suffix.lower()
-    return CONTENT_TYPES.get(suffix) or mimetypes.guess_type(path.name)[0] or \
+def content_type(name: str) -> str:
+    """An output file name -> the Content-Type GitHub Pages would send for it."""
+    suffix = posixpath.splitext(name)[1].lower()
+    return CONTENT_TYPES.get(suffix) or mimetypes.guess_type(name)[0] or \
         "application/octet-stream"
 
 
@@ -237,8 +230,10 @@ class Preview:
     def __init__(self, options: PreviewOptions, say: Callable[[str, bool], None]):
         self.options = options
         self.say = say
-        # Preview builds fail on any content error so the last good site stays up.
-        self.builder = Builder(replace(options.build, strict=True))
+        # Preview builds stay in memory, and fail on any content error so the last good
+        # site stays up.
+        self.builder = Builder(replace(options.build, strict=True, write=False))
+        self.site = Site()
         self.state = PreviewState()
         self.building = threading.Lock()
         self.server: ThreadingHTTPServer | None = None
@@ -258,27 +253,27 @@ class Preview:
                 return False
             self.say(f"rebuilt {', '.join(sorted(kinds))}: {result.report.written} files "
                      f"changed in {result.seconds:.2f} s", False)
+            self.site.files = self.builder.files  # one assignment: never a half-built site
             self.state.publish(())
-            catch_up_twin(self.builder.out)  # while browsers reload: the next build writes less
             return True
 
     def start(self) -> str:
         """First build, then bind and watch -> the URL being served (raises OSError)."""
         config = self.builder.config if self.rebuild() else self._show_something()
-        base = config.base_path if config else "/"
-        site = Site(root=self.builder.out, base_path=base)
-        self.server = make_server(self.options.host, self.options.port, site, self.state)
+        self.site.base_path = config.base_path if config else "/"
+        self.server = make_server(self.options.host, self.options.port, self.site, self.state)
         self.watcher = Watcher(self.options.build.project, self.rebuild, poll=self.options.poll)
         self.watcher.start()
         host, port = self.server.server_address[:2]
         shown = f"[{host}]" if ":" in host else host
-        return f"http://{shown}:{port}{base}"
+        return f"http://{shown}:{port}{self.site.base_path}"
 
     def _show_something(self):
         """After a failed first build: build leniently so there is a site under the overlay."""
-        lenient = Builder(replace(self.options.build, strict=False))
+        lenient = Builder(replace(self.options.build, strict=False, write=False))
         with contextlib.suppress(DigestError):  # broken config or templates: overlay only
             lenient.build()
+            self.site.files = lenient.files
         return lenient.config
 
     def serve_forever(self) -> None:

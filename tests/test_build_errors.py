@@ -216,22 +216,3 @@ def test_template_error_in_a_worker_process_is_reported(project):
     assert "templates/article.html:2:" in str(raised.value)
     assert not project.site.exists()
 
-
-def test_a_caught_up_twin_makes_the_next_build_write_only_its_own_changes(project):
-    from digest.output import catch_up_twin
-
-    for n in range(5):
-        project.article(f"a{n}", f"기사 {n}", f"2020-06-0{n + 1}T10:00:00+09:00")
-    project.build()
-    project.write("templates/article.html", '{% extends "default/article.html" %}'
-                  '{% block head %}<meta name="v" content="2">{% endblock %}')
-    project.build()
-    assert catch_up_twin(project.site) > 0
-    before = {p: p.read_bytes() for p in project.site.rglob("*") if p.is_file()}
-    project.article("a0", "기사 0", "2020-06-01T10:00:00+09:00", body="고친 본문")
-    result = project.build()
-    after = {p: p.read_bytes() for p in project.site.rglob("*") if p.is_file()}
-    changed = [p for p in after if before.get(p) != after[p] and p.name != ".digest-build"]
-    assert result.report.written == len(changed) < 20  # not the 5 pages the template changed
-    assert "고친 본문" in project.page("2020/06/01/기사-0/")
-    assert '<meta name="v" content="2">' in project.page("2020/06/03/기사-2/")

@@ -11,7 +11,7 @@ from pathlib import Path, PurePath
 import pytest
 
 from digest.build import CONFIG, CONTENT, STATIC, TEMPLATES, BuildOptions
-from digest.serve import Preview, PreviewOptions, Site, resolve
+from digest.serve import Preview, PreviewOptions, resolve
 from digest.watch import classify
 from tests.conftest import NOW, Project
 
@@ -35,34 +35,27 @@ def test_classify_changed_paths(path, kind):
     assert classify(PurePath(path), PROJECT) == kind
 
 
-@pytest.fixture
-def www(tmp_path: Path) -> Site:
-    root = tmp_path / "site"
-    (root / "2026" / "11").mkdir(parents=True)
-    (root / "index.html").write_text("<html><body>front</body></html>")
-    (root / "2026" / "11" / "index.html").write_text("<html><body>month</body></html>")
-    (root / "404.html").write_text("<html><body>not found</body></html>")
-    (tmp_path / "secret.txt").write_text("secret")
-    (root / "escape").symlink_to(tmp_path)
-    (root / "secret-link.txt").symlink_to(tmp_path / "secret.txt")
-    return Site(root=root, base_path="/repo/")
+FILES = {"index.html": b"front", "2026/11/index.html": b"month", "404.html": b"missing",
+         "static/digest.css": b"css"}
 
 
 @pytest.mark.parametrize("url", [
     "/repo/../secret.txt", "/repo/%2e%2e/secret.txt", "/repo/%2E%2E%2Fsecret.txt",
-    "/repo/..%5csecret.txt", "/repo/%5c..%5csecret.txt", "/repo/escape/secret.txt",
-    "/repo/secret-link.txt", "/repo/index.html%00.txt", "/repo//etc/passwd",
-    "/secret.txt", "/repo/./../secret.txt",
+    "/repo/..%5csecret.txt", "/repo/%5c..%5cindex.html", "/repo/index.html%00.txt",
+    "/repo//etc/passwd", "/secret.txt", "/index.html", "/repo/./index.html",
+    "/repo/static/../index.html", "/repo/2026/11/../../index.html",
 ])
-def test_nothing_outside_the_site_is_resolved(www, url):
-    assert resolve(www, url) == ("missing", None)
+def test_only_the_sites_own_files_resolve(url):
+    assert resolve(FILES, "/repo/", url) == ("missing", None)
 
 
-def test_folders_and_files_resolve_like_github_pages(www):
-    assert resolve(www, "/repo/") == ("file", (www.root / "index.html").resolve())
-    assert resolve(www, "/repo/2026/11/") == ("file", (www.root / "2026/11/index.html").resolve())
-    assert resolve(www, "/repo/2026/11") == ("redirect", None)
-    assert resolve(www, "/repo/2026/12/") == ("missing", None)
+def test_folders_and_files_resolve_like_github_pages():
+    assert resolve(FILES, "/repo/", "/repo/") == ("file", "index.html")
+    assert resolve(FILES, "/repo/", "/repo/2026/11/") == ("file", "2026/11/index.html")
+    assert resolve(FILES, "/repo/", "/repo/2026/11") == ("redirect", None)
+    assert resolve(FILES, "/repo/", "/repo/static/digest.css") == ("file", "static/digest.css")
+    assert resolve(FILES, "/repo/", "/repo/2026/12/") == ("missing", None)
+    assert resolve(FILES, "/", "/2026/11/") == ("file", "2026/11/index.html")
 
 
 @pytest.fixture
@@ -71,8 +64,7 @@ def preview(tmp_path: Path):
     project.config("base_url: https://user.github.io/repo/\npage_size: 2\n")
     project.article("a", "첫 기사", "2026-11-18T09:00:00+09:00", section="경제")
     project.write("static/robots-extra.txt", "hi\n")
-    options = PreviewOptions(build=BuildOptions(project=project.root, jobs=1, now=NOW,
-                                                out=project.root / ".digest-cache/preview"),
+    options = PreviewOptions(build=BuildOptions(project=project.root, jobs=1, now=NOW),
                              port=0)
     running = Preview(options, say=lambda line, is_error: None)
     url = running.start()
@@ -93,7 +85,9 @@ def fetch(url: str, method: str = "GET") -> tuple[int, str, bytes]:
 
 
 def test_serves_the_site_under_its_base_path(preview):
-    _, url, _ = preview
+    _, url, project = preview
+    assert not (project.root / ".digest-cache").exists()  # served from memory
+    assert not project.site.exists()
     assert url.endswith("/repo/")
     status, kind, body = fetch(url)
     assert status == 200 and kind == "text/html; charset=utf-8" and "첫 기사".encode() in body
@@ -196,8 +190,7 @@ def test_event_stream_sends_the_state_then_each_change(preview):
 def test_port_in_use_is_a_clear_error(preview):
     running, url, project = preview
     port = int(url.split(":")[2].split("/")[0])
-    options = PreviewOptions(build=BuildOptions(project=project.root, jobs=1, now=NOW,
-                                                out=project.root / ".digest-cache/other"),
+    options = PreviewOptions(build=BuildOptions(project=project.root, jobs=1, now=NOW),
                              port=port)
     with pytest.raises(OSError):
         Preview(options, say=lambda *a: None).start()

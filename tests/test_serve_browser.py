@@ -22,8 +22,7 @@ def served(tmp_path: Path):
     project.article("a", "첫 기사", "2026-11-18T09:00:00+09:00", section="경제",
                     body="처음 쓴 문장입니다.")
     (tmp_path / "secret.txt").write_text("top secret")
-    options = PreviewOptions(build=BuildOptions(project=project.root, jobs=1, now=NOW,
-                                                out=project.root / ".digest-cache/preview"),
+    options = PreviewOptions(build=BuildOptions(project=project.root, jobs=1, now=NOW),
                              port=0)
     preview = Preview(options, say=lambda line, is_error: None)
     url = preview.start()
