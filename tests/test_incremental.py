@@ -90,3 +90,20 @@ def test_templates_reading_site_turn_reuse_off(setup, tmp_path):
     builder.build(frozenset({CONTENT}))
     assert "content=7" in project.page("2026/11/10/기사-0/")
     assert tree(project.site) == cold_build(project, tmp_path)
+
+
+def test_a_re_dated_article_moves_everywhere(setup, tmp_path):
+    project, builder, _ = setup
+    project.article("a3", "기사 3", "2026-11-20T09:00:00+09:00", section="경제", tags="[공통]")
+    builder.build(frozenset({CONTENT}))
+    assert not (project.site / "2026/11/13").exists()
+    assert "기사 3" in project.page("2026/11/20/")
+    assert tree(project.site) == cold_build(project, tmp_path)
+
+
+def test_a_deleted_article_disappears_everywhere(setup, tmp_path):
+    project, builder, _ = setup
+    (project.root / "content/a3.md").unlink()
+    builder.build(frozenset({CONTENT}))
+    assert all("기사 3" not in p.read_text() for p in project.site.rglob("*.html"))
+    assert tree(project.site) == cold_build(project, tmp_path)

@@ -11,8 +11,8 @@ from pathlib import Path, PurePath
 import pytest
 
 from digest.build import CONFIG, CONTENT, STATIC, TEMPLATES, BuildOptions
-from digest.serve import Preview, PreviewOptions, resolve
-from digest.watch import classify
+from digest.serve import Preview, PreviewOptions, content_type, resolve
+from digest.watch import Watcher, classify
 from tests.conftest import NOW, Project
 
 PROJECT = PurePath("/p")
@@ -194,3 +194,31 @@ def test_port_in_use_is_a_clear_error(preview):
                              port=port)
     with pytest.raises(OSError):
         Preview(options, say=lambda *a: None).start()
+
+
+@pytest.mark.parametrize("name, kind", [
+    ("index.html", "text/html; charset=utf-8"), ("static/app.js", "text/javascript"),
+    ("static/x.css", "text/css"), ("atom.xml", "application/xml"),
+    ("feed.json", "application/json"), ("pagefind/wasm.ko.pagefind", "application/octet-stream"),
+    ("static/search.wasm", "application/wasm"), ("static/logo.png", "image/png"),
+    ("static/favicon.svg", "image/svg+xml"), ("CNAME", "application/octet-stream"),
+])
+def test_content_type_of_every_kind_of_file(name, kind):
+    assert content_type(name).startswith(kind)
+
+
+def test_polling_watcher_sees_edits(tmp_path):
+    project = Project(tmp_path / "project")
+    project.article("a", "기사", "2026-11-18T09:00:00+09:00")
+    seen: list[frozenset[str]] = []
+    changed = threading.Event()
+    watcher = Watcher(project.root, lambda kinds: (seen.append(kinds), changed.set()),
+                      poll=True)
+    watcher.start()
+    try:
+        project.article("a", "고친 기사", "2026-11-18T09:00:00+09:00")
+        (project.root / "content" / ".a.md.swp").write_text("editor noise")
+        assert changed.wait(timeout=10)
+    finally:
+        watcher.stop()
+    assert seen == [frozenset({CONTENT})]
