@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import shutil
 import textwrap
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from digest.build import BuildOptions, BuildResult, build
+from digest.serve import Preview, PreviewOptions
 from tests.browser import CHROMIUM, FLAGS
 
 NOW = datetime(2030, 1, 1, tzinfo=UTC)
@@ -63,6 +67,21 @@ class Project:
 @pytest.fixture
 def project(tmp_path: Path) -> Project:
     return Project(tmp_path / "project")
+
+
+@contextmanager
+def previewing(project: Project) -> Iterator[tuple[Preview, str]]:
+    """Run `digest serve` on the project in a thread on a free port -> (preview, its URL)."""
+    options = PreviewOptions(build=BuildOptions(project=project.root, jobs=1, now=NOW), port=0)
+    preview = Preview(options, say=lambda line, is_error: None)
+    url = preview.start()
+    thread = threading.Thread(target=preview.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield preview, url
+    finally:
+        preview.stop()
+        thread.join(timeout=5)
 
 
 @pytest.fixture(scope="session")

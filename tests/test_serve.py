@@ -13,7 +13,7 @@ import pytest
 from digest.build import CONFIG, CONTENT, STATIC, TEMPLATES, BuildOptions
 from digest.serve import Preview, PreviewOptions, content_type, resolve
 from digest.watch import Watcher, classify
-from tests.conftest import NOW, Project
+from tests.conftest import NOW, Project, previewing
 
 PROJECT = PurePath("/p")
 
@@ -64,15 +64,8 @@ def preview(tmp_path: Path):
     project.config("base_url: https://user.github.io/repo/\npage_size: 2\n")
     project.article("a", "첫 기사", "2026-11-18T09:00:00+09:00", section="경제")
     project.write("static/robots-extra.txt", "hi\n")
-    options = PreviewOptions(build=BuildOptions(project=project.root, jobs=1, now=NOW),
-                             port=0)
-    running = Preview(options, say=lambda line, is_error: None)
-    url = running.start()
-    thread = threading.Thread(target=running.serve_forever, daemon=True)
-    thread.start()
-    yield running, url, project
-    running.stop()
-    thread.join(timeout=5)
+    with previewing(project) as (running, url):
+        yield running, url, project
 
 
 def fetch(url: str, method: str = "GET") -> tuple[int, str, bytes]:

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import socket
-import threading
 from pathlib import Path
 
 import pytest
 
-from digest.build import BuildOptions
-from digest.serve import Preview, PreviewOptions
-from tests.conftest import NOW, Project
+from tests.conftest import Project, previewing
 
 TIMEOUT = 15_000  # ms: a rebuild plus a reload, with room for a slow machine
 
@@ -22,15 +19,8 @@ def served(tmp_path: Path):
     project.article("a", "첫 기사", "2026-11-18T09:00:00+09:00", section="경제",
                     body="처음 쓴 문장입니다.")
     (tmp_path / "secret.txt").write_text("top secret")
-    options = PreviewOptions(build=BuildOptions(project=project.root, jobs=1, now=NOW),
-                             port=0)
-    preview = Preview(options, say=lambda line, is_error: None)
-    url = preview.start()
-    thread = threading.Thread(target=preview.serve_forever, daemon=True)
-    thread.start()
-    yield url, project, preview
-    preview.stop()
-    thread.join(timeout=5)
+    with previewing(project) as (preview, url):
+        yield url, project, preview
 
 
 ARTICLE = "2026/11/18/첫-기사/"
