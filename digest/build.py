@@ -20,6 +20,7 @@ from digest.output import WriteReport, build_lock, check_owned, publish
 from digest.parallel import default_jobs, map_ordered
 from digest.render import PAGE_TEMPLATES, Renderer, plan, site_fingerprint
 from digest.routes import output_path
+from digest.search import index_files, records
 from digest.templates import load_all, make_environment, theme_dir
 
 
@@ -35,6 +36,7 @@ class BuildOptions:
     jobs: int = field(default_factory=default_jobs)
     now: datetime | None = None
     write: bool = True  # False: keep the site in memory only (the preview serves it so)
+    search: bool = True  # build the Pagefind search index
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -101,6 +103,7 @@ class Builder:
         self.pages: tuple[Page, ...] = ()
         self.rendered: dict[str, bytes] = {}
         self.files: dict[str, bytes] = {}  # every output file of the last good build
+        self.search_files: dict[str, bytes] = {}
         self.page_keys: dict[str, str] = {}  # page URL -> fingerprint of what it was made from
         self.generation = 0  # counts template environments, so a template edit changes keys
         self.diagnostics: list[Diagnostic] = []
@@ -122,6 +125,7 @@ class Builder:
         config, loaded, site, env = self.config, self.loaded, self.site, self.env
         diagnostics, pages, rendered = self.diagnostics, self.pages, self.rendered
         page_keys, generation = self.page_keys, self.generation
+        search_files = self.search_files
         if config is None:
             changed = EVERYTHING
         with step("config"):
@@ -166,7 +170,11 @@ class Builder:
                 rendered = {path: done[path] if path in done else rendered[path]
                             for path in (output_path(p.url) for p in pages)}
                 page_keys = keys
-        files = {**rendered, **_static_files(project)}
+        if options.search and (changed & {CONFIG, CONTENT} or not search_files):
+            with step("search"):
+                search_files = index_files(records(site), config.language)
+        files = {**rendered, **_static_files(project),
+                 **(search_files if options.search else {})}
         report = WriteReport(written=0, removed=0, unchanged=len(files), swapped=False)
         if options.write:
             with step("write"), build_lock(self.out.absolute()):
@@ -174,6 +182,7 @@ class Builder:
         self.config, self.loaded, self.site, self.env = config, loaded, site, env
         self.diagnostics, self.pages, self.rendered = diagnostics, pages, rendered
         self.page_keys, self.generation, self.files = page_keys, generation, files
+        self.search_files = search_files
         return BuildResult(articles=len(site.stories), pages=len(pages),
                            seconds=time.perf_counter() - started,
                            diagnostics=tuple(diagnostics), report=report,

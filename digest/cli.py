@@ -56,13 +56,15 @@ def main() -> None:
 @click.option("--drafts", is_flag=True, help="Include articles marked draft: true.")
 @click.option("--future", is_flag=True, help="Include articles dated after now.")
 @click.option("--strict", is_flag=True, help="Fail (exit 1, site untouched) on any content error.")
+@click.option("--no-search", is_flag=True, help="Do not build the search index.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes (default: cores).")
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
 @click.option("-v", "--verbose", is_flag=True, help="Also print the time of each step.")
-def build_command(config_path, out, base_url, drafts, future, strict, jobs, quiet, verbose):
+def build_command(config_path, out, base_url, drafts, future, strict, no_search, jobs, quiet,
+                  verbose):
     """Build the site from content/ into site/ (or --out)."""
     options = BuildOptions(config_path=config_path, out=out, base_url=base_url, drafts=drafts,
-                           future=future, strict=strict,
+                           future=future, strict=strict, search=not no_search,
                            **({"jobs": jobs} if jobs else {}))
     try:
         with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),

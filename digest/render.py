@@ -17,7 +17,7 @@ from digest.templates import day_label, month_label, render_template, year_label
 LISTING_KINDS = {"sections": "section.html", "tags": "tag.html", "outlets": "outlet.html"}
 MORE_FROM_SECTION = 5
 PAGE_TEMPLATES = ["front.html", "edition.html", "month.html", "year.html", "article.html",
-                  "terms.html", "404.html", *LISTING_KINDS.values()]
+                  "terms.html", "404.html", "search.html", *LISTING_KINDS.values()]
 
 
 def site_fingerprint(site: Site, template_generation: int) -> str:
@@ -54,7 +54,8 @@ def _collect(value: Any, parts: list[str], memo: dict[int, str]) -> None:
 def plan(site: Site) -> list[Page]:
     """Site -> every page to write, in a stable order."""
     pages = [Page(kind="front", url=routes.FRONT, template="front.html"),
-             Page(kind="404", url=routes.NOT_FOUND, template="404.html")]
+             Page(kind="404", url=routes.NOT_FOUND, template="404.html"),
+             Page(kind="search", url=routes.SEARCH, template="search.html")]
     pages += [Page(kind="edition", url=routes.edition(e.day), template="edition.html",
                    key=e.day.isoformat()) for e in site.editions]
     months = sorted({(e.day.year, e.day.month) for e in site.editions})
@@ -172,6 +173,9 @@ class Renderer:
 
     def _404(self, page: Page) -> dict[str, Any]:
         return {"title": "404", "editions": self.site.editions[:1]}
+
+    def _search(self, page: Page) -> dict[str, Any]:
+        return {"title": "검색" if self.site.config.language.startswith("ko") else "Search"}
 
     def _edition(self, page: Page) -> dict[str, Any]:
         edition = self.lookups.editions[page.key]

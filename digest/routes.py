@@ -15,6 +15,7 @@ NOT_FOUND = "404.html"
 SECTIONS = "sections/"
 TAGS = "tags/"
 OUTLETS = "outlets/"
+SEARCH = "search/"
 FEED_FILES = {"atom": "atom.xml", "rss": "rss.xml", "json": "feed.json"}
 
 

@@ -53,6 +53,7 @@ class Project:
     def build(self, **options) -> BuildResult:
         options.setdefault("now", NOW)
         options.setdefault("jobs", 1)
+        options.setdefault("search", False)  # the search tests turn it on
         return build(BuildOptions(project=self.root, **options))
 
     @property

@@ -30,7 +30,7 @@ class _Links(HTMLParser):
         attributes = dict(attrs)
         if "id" in attributes:
             self.ids.add(attributes["id"])
-        for name in ("href", "src"):
+        for name in ("href", "src", "action"):
             if attributes.get(name):
                 self.links.append(attributes[name])
 

@@ -23,7 +23,7 @@ def setup(tmp_path: Path, monkeypatch):
     for n in range(6):
         project.article(f"a{n}", f"기사 {n}", f"2026-11-1{n}T09:00:00+09:00",
                         section="경제" if n % 2 else "사회", tags="[공통]")
-    builder = Builder(BuildOptions(project=project.root, jobs=1, now=NOW))
+    builder = Builder(BuildOptions(project=project.root, jobs=1, now=NOW, search=False))
     builder.build()
     rendered: list[str] = []
     real = Renderer.render
@@ -34,7 +34,7 @@ def setup(tmp_path: Path, monkeypatch):
 
 def cold_build(project: Project, tmp_path: Path) -> dict[str, bytes]:
     out = tmp_path / "cold"
-    Builder(BuildOptions(project=project.root, jobs=1, now=NOW, out=out)).build()
+    Builder(BuildOptions(project=project.root, jobs=1, now=NOW, out=out, search=False)).build()
     return tree(out)
 
 

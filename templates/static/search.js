@@ -1,0 +1,125 @@
+// digest search page: Pagefind over digest's Korean segmentation (see digest/search.py).
+// The query is segmented exactly as the index was: Hangul as overlapping syllable pairs,
+// other words lowercased. Results show the article's own text, the hit marked.
+(() => {
+  const form = document.querySelector(".search-form");
+  if (!form) return;
+  const root = form.dataset.root; // relative path from this page to the site root
+  const status = document.getElementById("search-status");
+  const list = document.getElementById("search-results");
+  const more = document.getElementById("search-more");
+  const korean = document.documentElement.lang.startsWith("ko");
+  const PAGE_SIZE = 20;
+  const HANGUL = /[\uAC00-\uD7A3]/;
+
+  function segment(text) {
+    const words = [];
+    for (const token of text.toLowerCase().normalize("NFC").match(/[\p{L}\p{N}]+/gu) || []) {
+      for (const run of token.match(/[\uAC00-\uD7A3]+|[^\uAC00-\uD7A3]+/g)) {
+        if (run.length > 1 && HANGUL.test(run)) {
+          for (let i = 0; i < run.length - 1; i++) words.push(run.slice(i, i + 2));
+        } else {
+          words.push(run);
+        }
+      }
+    }
+    return words.join(" ");
+  }
+
+  function terms(query) {
+    return (query.normalize("NFC").match(/[\p{L}\p{N}]+/gu) || []).map((t) => t.toLowerCase());
+  }
+
+  // The passage of `text` around the first hit, as DOM nodes with each hit in <mark>.
+  function excerpt(text, words) {
+    const lower = text.toLowerCase();
+    const hits = words.map((w) => lower.indexOf(w)).filter((i) => i >= 0);
+    const first = hits.length ? Math.min(...hits) : 0;
+    const start = Math.max(0, first - 60);
+    const end = Math.min(text.length, first + 140);
+    const passage = text.slice(start, end);
+    const nodes = [];
+    if (start > 0) nodes.push(document.createTextNode("…"));
+    const pattern = new RegExp(words.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))
+      .join("|"), "gi");
+    let last = 0;
+    for (const match of words.length ? passage.matchAll(pattern) : []) {
+      nodes.push(document.createTextNode(passage.slice(last, match.index)));
+      const mark = document.createElement("mark");
+      mark.textContent = match[0];
+      nodes.push(mark);
+      last = match.index + match[0].length;
+    }
+    nodes.push(document.createTextNode(passage.slice(last)));
+    if (end < text.length) nodes.push(document.createTextNode("…"));
+    return nodes;
+  }
+
+  function showDate(iso) {
+    const [y, m, d] = iso.slice(0, 10).split("-").map(Number);
+    return korean ? `${y}년 ${m}월 ${d}일` : iso.slice(0, 10);
+  }
+
+  function item(data, words) {
+    const li = document.createElement("li");
+    li.className = "story";
+    const a = document.createElement("a");
+    a.className = "headline";
+    a.href = root + data.url.replace(/^\//, "");
+    a.textContent = data.meta.title;
+    const meta = document.createElement("p");
+    meta.className = "meta";
+    meta.textContent = `${data.meta.section} · ${showDate(data.meta.date)}`;
+    const summary = document.createElement("p");
+    summary.className = "summary";
+    summary.append(...excerpt(data.meta.text || "", words));
+    li.append(a, meta, summary);
+    return li;
+  }
+
+  async function run() {
+    const params = new URLSearchParams(location.search);
+    const query = (params.get("q") || "").trim();
+    for (const name of ["q", "section", "from", "to"]) {
+      if (form.elements[name]) form.elements[name].value = params.get(name) || "";
+    }
+    if (!query) return;
+    status.textContent = korean ? "검색 중…" : "Searching…";
+    const pagefind = await import(root + "pagefind/pagefind.js");
+    await pagefind.options({ baseUrl: "/" });
+    const section = params.get("section");
+    const found = await pagefind.search(segment(query), {
+      filters: section ? { section } : {},
+      sort: { date: "desc" },
+    });
+    const from = params.get("from") || "0000";
+    const to = params.get("to") || "9999";
+    const words = terms(query);
+    let next = 0;
+    let shown = 0;
+    async function page() {
+      let added = 0;
+      while (added < PAGE_SIZE && next < found.results.length) {
+        const batch = found.results.slice(next, next + PAGE_SIZE);
+        next += batch.length;
+        for (const data of await Promise.all(batch.map((r) => r.data()))) {
+          const day = data.meta.date.slice(0, 10);
+          if (day < from || day > to) continue;
+          list.append(item(data, words));
+          added += 1;
+        }
+      }
+      shown += added;
+      more.hidden = next >= found.results.length;
+      status.textContent = korean
+        ? `'${query}' 검색 결과 ${shown}건${more.hidden ? "" : " 이상"}`
+        : `${shown}${more.hidden ? "" : "+"} results for '${query}'`;
+    }
+    more.onclick = page;
+    await page();
+  }
+
+  run().catch((error) => {
+    status.textContent = (korean ? "검색할 수 없습니다: " : "Search failed: ") + error.message;
+  });
+})();
