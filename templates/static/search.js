@@ -30,29 +30,38 @@
     return (query.normalize("NFC").match(/[\p{L}\p{N}]+/gu) || []).map((t) => t.toLowerCase());
   }
 
-  // The passage of `text` around the first hit, as DOM nodes with each hit in <mark>.
+  function hitPattern(words) {
+    const escaped = words.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+    return escaped.length ? new RegExp(escaped.join("|"), "gi") : null;
+  }
+
+  // Text -> DOM nodes with every hit wrapped in <mark> (text nodes only: no markup injected).
+  function marked(text, pattern) {
+    const nodes = [];
+    let last = 0;
+    for (const match of pattern ? text.matchAll(pattern) : []) {
+      nodes.push(document.createTextNode(text.slice(last, match.index)));
+      const mark = document.createElement("mark");
+      mark.textContent = match[0];
+      nodes.push(mark);
+      last = match.index + match[0].length;
+    }
+    nodes.push(document.createTextNode(text.slice(last)));
+    return nodes;
+  }
+
+  // The passage of `text` around the first hit, hits marked.
   function excerpt(text, words) {
     const lower = text.toLowerCase();
     const hits = words.map((w) => lower.indexOf(w)).filter((i) => i >= 0);
     const first = hits.length ? Math.min(...hits) : 0;
     const start = Math.max(0, first - 60);
     const end = Math.min(text.length, first + 140);
-    const passage = text.slice(start, end);
-    const nodes = [];
-    if (start > 0) nodes.push(document.createTextNode("…"));
-    const pattern = new RegExp(words.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))
-      .join("|"), "gi");
-    let last = 0;
-    for (const match of words.length ? passage.matchAll(pattern) : []) {
-      nodes.push(document.createTextNode(passage.slice(last, match.index)));
-      const mark = document.createElement("mark");
-      mark.textContent = match[0];
-      nodes.push(mark);
-      last = match.index + match[0].length;
-    }
-    nodes.push(document.createTextNode(passage.slice(last)));
-    if (end < text.length) nodes.push(document.createTextNode("…"));
-    return nodes;
+    return [
+      ...(start > 0 ? [document.createTextNode("…")] : []),
+      ...marked(text.slice(start, end), hitPattern(words)),
+      ...(end < text.length ? [document.createTextNode("…")] : []),
+    ];
   }
 
   function showDate(iso) {
@@ -66,7 +75,7 @@
     const a = document.createElement("a");
     a.className = "headline";
     a.href = root + data.url.replace(/^\//, "");
-    a.textContent = data.meta.title;
+    a.append(...marked(data.meta.title, hitPattern(words)));
     const meta = document.createElement("p");
     meta.className = "meta";
     meta.textContent = `${data.meta.section} · ${showDate(data.meta.date)}`;
