@@ -12,12 +12,33 @@ import jinja2
 
 from digest import feeds, routes
 from digest.model import Edition, Listing, Page, RenderedPage, Site, Story
-from digest.templates import day_label, month_label, render_template, year_label
+from digest.templates import day_label, month_label, render_template, web_url, year_label
 
 LISTING_KINDS = {"sections": "section.html", "tags": "tag.html", "outlets": "outlet.html"}
 MORE_FROM_SECTION = 5
 PAGE_TEMPLATES = ["front.html", "edition.html", "month.html", "year.html", "article.html",
                   "terms.html", "404.html", "search.html", *LISTING_KINDS.values()]
+
+
+def news_article(story: Story, site: Site) -> dict[str, Any]:
+    """Story -> schema.org NewsArticle data for the article page."""
+    config = site.config
+    data: dict[str, Any] = {
+        "@context": "https://schema.org", "@type": "NewsArticle", "headline": story.title,
+        "datePublished": story.published.isoformat(),
+        "dateModified": (story.updated or story.published).isoformat(),
+        "articleSection": story.section.name, "inLanguage": story.lang or config.language,
+        "author": [{"@type": "Person", "name": name} for name in story.authors],
+    }
+    if story.outlet:
+        data["publisher"] = {"@type": "Organization", "name": story.outlet.name}
+    if config.has_absolute_base:
+        data["mainEntityOfPage"] = routes.absolute(story.url, config.base_url)
+    if web_url(story.source_url):
+        data["isBasedOn"] = web_url(story.source_url)
+    if web_url(story.image):
+        data["image"] = [web_url(story.image)]
+    return data
 
 
 def site_fingerprint(site: Site, template_generation: int) -> str:
@@ -219,7 +240,7 @@ class Renderer:
         position = self.lookups.section_position[story.url]
         more = [s for s in section[:MORE_FROM_SECTION + 1] if s is not story]
         return {
-            "title": story.title, "story": story,
+            "title": story.title, "story": story, "json_ld": news_article(story, self.site),
             "newer": section[position - 1] if position > 0 else None,
             "older": section[position + 1] if position + 1 < len(section) else None,
             "more_from_section": more[:MORE_FROM_SECTION],

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import date
 from pathlib import Path
 from types import TracebackType
 
 import jinja2
+from markupsafe import Markup
 
 from digest.config import Config, format_datetime
 from digest.errors import Diagnostic, TemplateError, error
@@ -41,7 +43,15 @@ def make_environment(config: Config, project_templates: Path | None) -> jinja2.E
     env.filters["isodate"] = lambda moment: moment.isoformat()
     env.filters["day"] = lambda day: day_label(day, config.language)
     env.filters["web_url"] = web_url
+    env.filters["json_ld"] = json_ld
     return env
+
+
+def json_ld(data: object) -> Markup:
+    """Data -> JSON safe inside <script>: '<', '>' and '&' escaped, so no content can close
+    the script element or start markup."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True)
+    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
 
 
 def web_url(url: str | None) -> str | None:

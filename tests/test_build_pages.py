@@ -213,3 +213,20 @@ def test_cname_is_written_when_configured(project):
     project.article("x", "기사", "2020-06-03T10:00:00+09:00")
     project.build()
     assert (project.site / "CNAME").read_text() == "news.example.com\n"
+
+
+def test_article_json_ld_is_a_news_article_and_cannot_break_out(project):
+    project.config("base_url: https://user.github.io/repo/\n")
+    project.article("x", "제목</script><script>alert(1)</script>", "2020-06-03T10:00:00+09:00",
+                    authors="[김기자]", outlet="가상일보", source_url="https://news.example/1",
+                    image="javascript:alert(2)")
+    project.build()
+    [page] = [p for p in project.site.glob("2020/06/03/*/index.html")]
+    text = page.read_text()
+    block = re.search(r'<script type="application/ld\+json">(.*?)</script>', text, re.S)
+    data = json.loads(block.group(1))
+    assert data["@type"] == "NewsArticle" and data["headline"].startswith("제목</script>")
+    assert data["author"] == [{"@type": "Person", "name": "김기자"}]
+    assert data["publisher"]["name"] == "가상일보" and data["isBasedOn"] == "https://news.example/1"
+    assert data["mainEntityOfPage"].startswith("https://user.github.io/repo/2020/06/03/")
+    assert "image" not in data and "<script>alert" not in text
