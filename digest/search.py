@@ -4,8 +4,8 @@ Pagefind splits Korean only at spaces, so `원팀` would not find `'AI원팀'에
 find `삼성전자`. Each run of Hangul is therefore indexed as its overlapping syllable pairs
 (`삼성전자` -> `삼성 성전 전자`), and the browser segments the query the same way
 (templates/static/search.js), so every pair of the query must be in the article. Latin words
-and numbers stay whole. The original text travels in each record's metadata, so results show
-the article's own words, not the index form.
+and numbers stay whole. Pagefind indexes metadata too, so the original text is not stored in
+the index: the search page takes each result's excerpt from the article page itself.
 """
 
 from __future__ import annotations
@@ -24,7 +24,6 @@ _TOKEN = re.compile(r"[^\W_]+")
 _RUNS = re.compile(r"[\uac00-\ud7a3]+|[^\uac00-\ud7a3]+")
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
 _TAGS = re.compile(r"<[^>]+>")
-EXCERPT_SOURCE_CHARS = 3000  # original text kept per result, for excerpts around the hit
 
 
 def segment(text: str) -> str:
@@ -58,7 +57,7 @@ def records(site: Site) -> list[Record]:
             url=story.url,
             content=segment(" ".join([story.title, story.subtitle or "", original])),
             meta={"title": story.title, "date": story.published.isoformat(),
-                  "section": story.section.name, "text": original[:EXCERPT_SOURCE_CHARS]},
+                  "section": story.section.name},
             filters={"section": [story.section.name]},
             sort={"date": story.published.isoformat()},
         ))

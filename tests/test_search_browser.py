@@ -58,6 +58,8 @@ def search(context, url: str, query: str, **filters) -> list[dict]:
         page.wait_for_function(f"document.querySelectorAll('#search-results li').length > {shown}"
                                " || document.getElementById('search-more').hidden",
                                timeout=15_000)
+    page.wait_for_function("[...document.querySelectorAll('#search-results .summary')]"
+                           ".every(p => p.textContent.length > 0)", timeout=15_000)
     results = page.eval_on_selector_all("#search-results li", """items => items.map(li => ({
         title: li.querySelector('.headline').textContent,
         href: li.querySelector('.headline').href,

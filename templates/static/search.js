@@ -81,8 +81,16 @@
     meta.textContent = `${data.meta.section} · ${showDate(data.meta.date)}`;
     const summary = document.createElement("p");
     summary.className = "summary";
-    summary.append(...excerpt(data.meta.text || "", words));
     li.append(a, meta, summary);
+    // The excerpt comes from the article page: its own words, not the index form.
+    fetch(a.href)
+      .then((response) => response.text())
+      .then((html) => {
+        const body = new DOMParser().parseFromString(html, "text/html").querySelector(".body");
+        summary.append(...excerpt((body ? body.textContent : "").replace(/\s+/g, " ").trim(),
+                                  words));
+      })
+      .catch(() => {});
     return li;
   }
 
