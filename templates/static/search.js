@@ -12,14 +12,19 @@
   const PAGE_SIZE = 20;
   const HANGUL = /[\uAC00-\uD7A3]/;
 
+  // Hangul as hex code points plus "k", as digest/search.py writes the index.
+  function code(hangul) {
+    return [...hangul].map((c) => c.codePointAt(0).toString(16).padStart(4, "0")).join("") + "k";
+  }
+
   function segment(text) {
     const words = [];
     for (const token of text.toLowerCase().normalize("NFC").match(/[\p{L}\p{N}]+/gu) || []) {
       for (const run of token.match(/[\uAC00-\uD7A3]+|[^\uAC00-\uD7A3]+/g)) {
         if (run.length > 1 && HANGUL.test(run)) {
-          for (let i = 0; i < run.length - 1; i++) words.push(run.slice(i, i + 2));
+          for (let i = 0; i < run.length - 1; i++) words.push(code(run.slice(i, i + 2)));
         } else {
-          words.push(run);
+          words.push(HANGUL.test(run) ? code(run) : run);
         }
       }
     }
