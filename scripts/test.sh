@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 
 debian_packages=()
 command -v chromium >/dev/null || debian_packages+=(chromium)
+command -v java >/dev/null || debian_packages+=(default-jre-headless)  # the Nu HTML checker
 [ -d /usr/share/fonts/opentype/noto ] || debian_packages+=(fonts-noto-cjk)
 if [ ${#debian_packages[@]} -gt 0 ] && command -v apt-get >/dev/null; then
   sudo=""
@@ -17,5 +18,6 @@ if [ ${#debian_packages[@]} -gt 0 ] && command -v apt-get >/dev/null; then
 fi
 
 python3 -m pip install --quiet --disable-pip-version-check -e '.[test]'
+[ -f node_modules/vnu-jar/build/dist/vnu.jar ] || npm install --no-audit --no-fund --silent
 python3 -m ruff check digest tests benchmarks
 python3 -m pytest -q "$@"
