@@ -230,3 +230,12 @@ def test_article_json_ld_is_a_news_article_and_cannot_break_out(project):
     assert data["publisher"]["name"] == "가상일보" and data["isBasedOn"] == "https://news.example/1"
     assert data["mainEntityOfPage"].startswith("https://user.github.io/repo/2020/06/03/")
     assert "image" not in data and "<script>alert" not in text
+
+
+def test_search_index_is_built_unless_no_search(project):
+    project.article("x", "기사", "2020-06-03T10:00:00+09:00")
+    project.build(search=True)
+    assert (project.site / "pagefind" / "pagefind.js").is_file()
+    assert "search.js" in project.page("search/")
+    project.build(search=False)
+    assert not (project.site / "pagefind").exists()
