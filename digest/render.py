@@ -180,8 +180,9 @@ class Renderer:
         context = {
             "site": site, "config": config, "extra": config.extra, "page": page,
             "link": link, "url_of": routes, "lang": config.language,
+            # Absolute when base_url is; else under the base path, which browsers resolve.
             "canonical": routes.absolute(page.url, config.base_url)
-            if config.has_absolute_base else None,
+            if config.has_absolute_base else config.base_path + routes.href(page.url),
             "years": sorted(self.lookups.years, reverse=True),
             "feeds": config.feeds,
         }

@@ -239,3 +239,12 @@ def test_search_index_is_built_unless_no_search(project):
     assert "search.js" in project.page("search/")
     project.build(search=False)
     assert not (project.site / "pagefind").exists()
+
+
+def test_every_page_has_a_canonical_link_even_without_a_full_base_url(project):
+    project.config("base_url: /news/\n")
+    project.article("x", "기사", "2020-06-03T10:00:00+09:00")
+    project.build()
+    page = project.page("2020/06/03/기사/")
+    assert '<link rel="canonical" href="/news/2020/06/03/%EA%B8%B0%EC%82%AC/">' in page
+    assert 'property="og:url"' not in page  # OpenGraph wants an absolute URL
