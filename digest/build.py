@@ -18,6 +18,7 @@ from digest.errors import Diagnostic, DigestError, TemplateError
 from digest.model import Page, RenderedPage, Story
 from digest.output import WriteReport, build_lock, check_owned, publish
 from digest.parallel import default_jobs, map_ordered
+from digest.project import stale_overrides
 from digest.render import PAGE_TEMPLATES, Renderer, plan, site_fingerprint
 from digest.routes import output_path
 from digest.search import index_files, records
@@ -104,6 +105,7 @@ class Builder:
         self.rendered: dict[str, bytes] = {}
         self.files: dict[str, bytes] = {}  # every output file of the last good build
         self.search_files: dict[str, bytes] = {}
+        self.template_warnings: list[Diagnostic] = []
         self.page_keys: dict[str, str] = {}  # page URL -> fingerprint of what it was made from
         self.generation = 0  # counts template environments, so a template edit changes keys
         self.diagnostics: list[Diagnostic] = []
@@ -125,7 +127,7 @@ class Builder:
         config, loaded, site, env = self.config, self.loaded, self.site, self.env
         diagnostics, pages, rendered = self.diagnostics, self.pages, self.rendered
         page_keys, generation = self.page_keys, self.generation
-        search_files = self.search_files
+        search_files, template_warnings = self.search_files, self.template_warnings
         if config is None:
             changed = EVERYTHING
         with step("config"):
@@ -153,6 +155,7 @@ class Builder:
                 template_problems = load_all(env, PAGE_TEMPLATES)
                 if template_problems:
                     raise TemplateError(template_problems)
+                template_warnings = stale_overrides(project)
         if TEMPLATES in changed:
             generation += 1
         if changed & {CONTENT, TEMPLATES}:
@@ -182,10 +185,10 @@ class Builder:
         self.config, self.loaded, self.site, self.env = config, loaded, site, env
         self.diagnostics, self.pages, self.rendered = diagnostics, pages, rendered
         self.page_keys, self.generation, self.files = page_keys, generation, files
-        self.search_files = search_files
+        self.search_files, self.template_warnings = search_files, template_warnings
         return BuildResult(articles=len(site.stories), pages=len(pages),
                            seconds=time.perf_counter() - started,
-                           diagnostics=tuple(diagnostics), report=report,
+                           diagnostics=(*diagnostics, *template_warnings), report=report,
                            timings=tuple(timings), out=self.out)
 
     def _load(self, config: Config, previous: dict[Path, _Loaded],

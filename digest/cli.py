@@ -159,6 +159,57 @@ def serve_command(host, port, allow_remote, poll, open_browser, config_path, dra
         err.print("stopped")
 
 
+@main.command("init")
+@click.argument("directory", default=".", type=click.Path(file_okay=False, path_type=Path))
+def init_command(directory):
+    """Start a digest project: digest.yaml, a sample article, .gitignore, a Pages workflow."""
+    from digest.project import init
+
+    try:
+        written = init(directory)
+    except DigestError as exc:
+        _print_diagnostics(exc.diagnostics)
+        sys.exit(1)
+    for name in written:
+        err.print(f"wrote {directory / name}")
+    steps = [f"cd {directory}"] if directory != Path(".") else []
+    steps += ["digest serve            # preview at http://127.0.0.1:8000/, edit and watch",
+              "digest ingest PAGES...  # bring in scraped pages, saved HTML, feeds",
+              "git init && git add . && git commit -m 'digest'  # then push to GitHub and",
+              "                        # choose Settings > Pages > Source: GitHub Actions"]
+    err.print("next:\n  " + "\n  ".join(steps))
+
+
+@main.group("templates")
+def templates_group():
+    """List the default templates, or copy some into templates/ to edit."""
+
+
+@templates_group.command("list")
+def templates_list():
+    """Print the default templates; ejected ones are marked."""
+    from digest.project import default_templates, ejected_path
+
+    for name in default_templates():
+        mark = "  (ejected)" if Path(ejected_path(name)).exists() else ""
+        click.echo(f"{name}{mark}")
+
+
+@templates_group.command("eject")
+@click.argument("names", nargs=-1, required=True)
+def templates_eject(names):
+    """Copy default templates into templates/ to edit; never overwrites."""
+    from digest.project import eject
+
+    try:
+        copied = eject(Path("."), list(names))
+    except DigestError as exc:
+        _print_diagnostics(exc.diagnostics)
+        sys.exit(1)
+    for item in copied:
+        err.print(f"copied {item.name} -> {item.path}")
+
+
 def _config_file(config_path: Path | None) -> Path | None:
     if config_path is not None:
         return config_path

@@ -1,0 +1,97 @@
+"""Project scaffolding: `digest init`, and copying default templates out to edit (`eject`)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from digest.errors import Diagnostic, DigestError, error, warning
+from digest.templates import PACKAGE_DIR, theme_dir
+
+SCAFFOLD = PACKAGE_DIR / "scaffold"
+# scaffold file -> where `digest init` puts it
+INIT_FILES = {"digest.yaml": "digest.yaml", "content/sample.md": "content/sample.md",
+              "gitignore": ".gitignore", "github/pages.yml": ".github/workflows/pages.yml"}
+EJECTED = "templates/.ejected.json"  # default template -> hash of the version copied
+
+
+def init(target: Path) -> list[str]:
+    """Scaffold a project in `target` -> the files written; refuses to overwrite any file."""
+    existing = [name for name in INIT_FILES.values() if (target / name).exists()]
+    if existing:
+        raise DigestError([error(f"{name} already exists; digest init never overwrites",
+                                 str(target / name)) for name in existing])
+    for source, name in INIT_FILES.items():
+        path = target / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes((SCAFFOLD / source).read_bytes())
+    return list(INIT_FILES.values())
+
+
+def default_templates() -> list[str]:
+    """The default theme's files, as names relative to templates/ ('base.html', 'static/…')."""
+    root = theme_dir()
+    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*")
+                  if p.is_file() and "__pycache__" not in p.parts)
+
+
+def ejected_path(name: str) -> str:
+    """A default template's name -> where eject puts it: theme assets go to the project's
+    static/ (which the build copies over the theme's), templates to templates/."""
+    return name if name.startswith("static/") else f"templates/{name}"
+
+
+def _hash(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+
+
+@dataclass(frozen=True, slots=True)
+class Ejected:
+    name: str
+    path: str
+
+
+def eject(project: Path, names: list[str]) -> list[Ejected]:
+    """Copy default templates into the project's templates/ -> what was copied.
+
+    Never overwrites; records the hash of each default copied so a later build can tell the
+    user when that default has changed since."""
+    known = set(default_templates())
+    problems = [error(f"no default template named {name!r} (see `digest templates list`)")
+                for name in names if name not in known]
+    problems += [error("already exists; eject never overwrites", ejected_path(name))
+                 for name in names if (project / ejected_path(name)).exists()]
+    if problems:
+        raise DigestError(problems)
+    record_path = project / EJECTED
+    record = json.loads(record_path.read_text()) if record_path.is_file() else {}
+    copied = []
+    for name in names:
+        target = project / ejected_path(name)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes((theme_dir() / name).read_bytes())
+        record[name] = _hash(theme_dir() / name)
+        copied.append(Ejected(name=name, path=ejected_path(name)))
+    record_path.write_text(json.dumps(dict(sorted(record.items())), indent=1) + "\n")
+    return copied
+
+
+def stale_overrides(project: Path) -> list[Diagnostic]:
+    """A warning for each ejected template whose default has changed since it was copied."""
+    record_path = project / EJECTED
+    if not record_path.is_file():
+        return []
+    try:
+        record = json.loads(record_path.read_text())
+    except ValueError:
+        return [warning("unreadable record of ejected templates", EJECTED)]
+    found = []
+    for name, copied_hash in sorted(record.items()):
+        default = theme_dir() / name
+        if default.is_file() and _hash(default) != copied_hash:
+            found.append(warning(f"the default {name} has changed since you ejected it; "
+                                 "compare with `digest templates eject` into a new project",
+                                 ejected_path(name)))
+    return found
