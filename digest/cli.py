@@ -210,6 +210,27 @@ def templates_eject(names):
         err.print(f"copied {item.name} -> {item.path}")
 
 
+@main.command("deploy")
+@click.option("--remote", default="origin", show_default=True, help="Git remote to push to.")
+@click.option("--branch", default="gh-pages", show_default=True, help="Branch to publish on.")
+@click.option("--force", is_flag=True, help="Deploy even with uncommitted changes.")
+@click.option("--config", "config_path", type=click.Path(path_type=Path),
+              help="Config file (default: digest.yaml in the current directory).")
+@click.option("--base-url", help="Public URL of the site, e.g. https://user.github.io/repo/.")
+def deploy_command(remote, branch, force, config_path, base_url):
+    """Build and publish site/ to the gh-pages branch (instead of the Pages workflow)."""
+    from digest.deploy import deploy
+
+    try:
+        result, source = deploy(BuildOptions(config_path=config_path, base_url=base_url),
+                                remote=remote, branch=branch, force=force)
+    except DigestError as exc:
+        _print_diagnostics(exc.diagnostics)
+        sys.exit(1)
+    _print_diagnostics(result.diagnostics, quiet=True)
+    err.print(f"published {result.pages} pages built from {source} to {remote}/{branch}")
+
+
 def _config_file(config_path: Path | None) -> Path | None:
     if config_path is not None:
         return config_path
