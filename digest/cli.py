@@ -231,6 +231,22 @@ def deploy_command(remote, branch, force, config_path, base_url):
     err.print(f"published {result.pages} pages built from {source} to {remote}/{branch}")
 
 
+@main.command("check")
+@click.option("--config", "config_path", type=click.Path(path_type=Path),
+              help="Config file (default: digest.yaml in the current directory).")
+@click.option("--base-url", help="Public URL of the site, e.g. https://user.github.io/repo/.")
+@click.option("--external", is_flag=True, help="Also request every external link (network).")
+def check_command(config_path, base_url, external):
+    """Report every problem: config, content, templates, then each link of the built site."""
+    from digest.check import check
+
+    problems = check(BuildOptions(config_path=config_path, base_url=base_url), external)
+    _print_diagnostics(problems)
+    errors = sum(1 for p in problems if p.is_error)
+    err.print(f"{errors} problem(s)" if errors else "no problems found")
+    sys.exit(1 if errors else 0)
+
+
 def _config_file(config_path: Path | None) -> Path | None:
     if config_path is not None:
         return config_path
