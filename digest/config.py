@@ -14,6 +14,7 @@ import yaml
 
 from digest.errors import ConfigError, Diagnostic, error
 from digest.text import nfc, slugify
+from digest.yamlsafe import shape_problem
 
 CONFIG_FILE = "digest.yaml"
 PUBLISH_MODES = ("full", "excerpt")
@@ -100,6 +101,9 @@ def _read_yaml(path: Path) -> tuple[dict[str, Any], dict[str, int]]:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError([error(f"cannot read config: {exc}", str(path))]) from exc
+    refused = shape_problem(text)
+    if refused:
+        raise ConfigError([error(f"config refused: {refused[0]}", str(path), refused[1] + 1)])
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)

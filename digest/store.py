@@ -12,6 +12,7 @@ import yaml
 from digest.errors import Diagnostic, error, warning
 from digest.model import Article, Related
 from digest.text import nfc, slugify
+from digest.yamlsafe import shape_problem
 
 try:
     _Loader = yaml.CSafeLoader
@@ -80,6 +81,9 @@ def loads(text: str, path: str, site_tz: tzinfo) -> tuple[Article | None, list[D
         return None, [error("no front matter: the file must start with a '---' line, then "
                             "YAML with at least title and date, then '---'", path, 1)]
     front, body, body_line = parts
+    refused = shape_problem(front)
+    if refused:
+        return None, [error(f"front matter refused: {refused[0]}", path, refused[1] + 2)]
     problems = _Problems(path, front)
     try:
         data = yaml.load(front, Loader=_Loader)  # noqa: S506 (a safe loader)

@@ -1,0 +1,40 @@
+"""Limits checked before YAML is built: no anchors or aliases, bounded nesting and size.
+
+An alias bomb loads instantly but expands to gigabytes the first time anything walks it, and
+deep nesting crashes libyaml's loader outright (seen: a segfault at 100,000 levels). The
+scanner is iterative, so scanning first is safe on any input."""
+
+from __future__ import annotations
+
+import yaml
+
+MAX_BYTES = 256 * 1024
+MAX_DEPTH = 40
+_OPEN = (yaml.FlowSequenceStartToken, yaml.FlowMappingStartToken,
+         yaml.BlockSequenceStartToken, yaml.BlockMappingStartToken)
+_CLOSE = (yaml.FlowSequenceEndToken, yaml.FlowMappingEndToken, yaml.BlockEndToken)
+_SCANNER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def shape_problem(text: str) -> tuple[str, int] | None:
+    """YAML text -> (why it is refused, 0-based line) when it breaks a limit, else None."""
+    if len(text.encode()) > MAX_BYTES:
+        return f"YAML over {MAX_BYTES // 1024} KB", 0
+    if "&" not in text and "*" not in text and text.count("[") + text.count("{") < MAX_DEPTH \
+            and len(text) < 4096:
+        return None  # cannot hold an alias or deep nesting: skip the scan
+    depth = 0
+    try:
+        for token in yaml.scan(text, Loader=_SCANNER):
+            if isinstance(token, yaml.AliasToken | yaml.AnchorToken):
+                return "YAML anchors and aliases (&name, *name) are not allowed", \
+                    token.start_mark.line
+            if isinstance(token, _OPEN):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return f"YAML nested deeper than {MAX_DEPTH} levels", token.start_mark.line
+            elif isinstance(token, _CLOSE):
+                depth -= 1
+    except yaml.YAMLError:
+        return None  # malformed: the loader reports it with its own message
+    return None

@@ -1,0 +1,73 @@
+"""Parsers under attack: YAML bombs, deep nesting, huge and binary files, symlink loops."""
+
+from __future__ import annotations
+
+import os
+import time
+
+import pytest
+
+from digest.config import ConfigError, load_config
+from tests.conftest import Project
+
+BOMB = "\n".join(["a: &a [x, x, x, x, x, x, x, x, x]"] + [
+    f"{chr(98 + n)}: &{chr(98 + n)} [" + ", ".join([f"*{chr(97 + n)}"] * 9) + "]"
+    for n in range(8)])
+
+
+def messages(result) -> list[str]:
+    return [str(d) for d in result.diagnostics]
+
+
+def test_a_yaml_alias_bomb_in_front_matter_is_refused_quickly(project):
+    project.write("content/bomb.md", f"---\ntitle: 폭탄\ndate: 2026-11-18\n{BOMB}\n---\n본문\n")
+    project.article("good", "기사", "2026-11-18T09:00:00+09:00")
+    started = time.perf_counter()
+    result = project.build()
+    assert time.perf_counter() - started < 10
+    assert any(m.startswith("content/bomb.md:4: front matter refused: YAML anchors")
+               for m in messages(result))
+    assert result.articles == 1
+
+
+def test_deeply_nested_front_matter_is_refused_not_a_crash(project):
+    deep = "[" * 100_000 + "]" * 100_000
+    project.write("content/deep.md", f"---\ntitle: 깊이\ndate: 2026-11-18\nx: {deep}\n---\n본문\n")
+    result = project.build()
+    assert any("content/deep.md:4: front matter refused: YAML nested deeper" in m
+               for m in messages(result))
+
+
+def test_a_hostile_config_is_refused(tmp_path):
+    path = tmp_path / "digest.yaml"
+    path.write_text(f"extra:\n  {BOMB.replace(chr(10), chr(10) + '  ')}\n")
+    with pytest.raises(ConfigError, match="anchors and aliases"):
+        load_config(path)
+
+
+def test_huge_binary_and_non_utf8_articles_get_a_reason(project):
+    with open(project.root / "content" / "huge.md", "wb") as handle:
+        handle.truncate(100 * 1024 * 1024)
+    project.write("content/binary.md", "---\ntitle: x\n---\n\x00\x01\x02")
+    (project.root / "content" / "euckr.md").write_bytes(
+        "---\ntitle: 한글\ndate: 2026-11-18\n---\n본문\n".encode("euc-kr"))
+    found = messages(project.build())
+    assert any(m.startswith("content/huge.md: file is 100 MB") for m in found)
+    assert any(m.startswith("content/binary.md") and "binary" in m for m in found)
+    assert any(m.startswith("content/euckr.md:2: not UTF-8") for m in found)
+
+
+def test_symlink_loops_in_content_do_not_hang(project):
+    project.article("a", "기사", "2026-11-18T09:00:00+09:00")
+    os.symlink(project.root / "content", project.root / "content" / "loop")
+    os.symlink("missing-target.md", project.root / "content" / "dangling.md")
+    started = time.perf_counter()
+    result = project.build()
+    assert time.perf_counter() - started < 10 and result.articles == 1
+
+
+def test_many_ordinary_front_matters_still_load(project: Project):
+    project.write("content/a.md", "---\ntitle: \"*별표* 제목 & 기호\"\ndate: 2026-11-18\n"
+                  "tags: [a, b]\n---\n본문\n")
+    result = project.build()
+    assert result.articles == 1 and not [d for d in result.diagnostics if d.is_error]
