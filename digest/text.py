@@ -7,7 +7,7 @@ import re
 import unicodedata
 
 SLUG_MAX_CHARS = 80
-_SLUG_SEPARATORS = re.compile(r"[^\w]+|_+")
+_SLUG_SEPARATORS = re.compile(r"[\W_]+")
 _RESERVED_NAMES = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)),
                    *(f"lpt{i}" for i in range(10)), "index", "page", "feed"}
 _CJK_RANGES = r"\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff"
