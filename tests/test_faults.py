@@ -1,0 +1,95 @@
+"""Paths, concurrent builds and killed builds: nothing escapes, nothing is left broken."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from digest.output import MARKER, state_dir
+from tests.conftest import REPO, Project
+
+HOSTILE_NAMES = ["../../escape", "/etc/passwd", "CON", ".git", "..", "a\x00b", "x" * 400,
+                 "ＣＯＮ", "\u2024\u2024/\u2024\u2024", "tags/../../x", "sections"]
+
+
+def files_of(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*")
+            if p.is_file()}
+
+
+def test_hostile_names_stay_inside_and_never_collide(project, tmp_path):
+    for n, name in enumerate(HOSTILE_NAMES):
+        safe = name.replace("\x00", "\\0").replace('"', "'")
+        project.write(f"content/a{n}.md", f'---\ntitle: "기사 {n}"\ndate: 2026-11-18\n'
+                      f'section: "{safe}"\ntags: ["{safe}"]\noutlet: "{safe}"\n'
+                      f'slug: "{safe}"\n---\n본문 {n}\n')
+    before = {p for p in tmp_path.rglob("*")}
+    result = project.build()
+    created = {p for p in tmp_path.rglob("*")} - before
+    outside = [p for p in created if project.site not in p.parents and p != project.site
+               and state_dir(project.site) not in p.parents and p != state_dir(project.site)]
+    assert outside == []
+    assert result.articles == len(HOSTILE_NAMES)
+    pages = [p for p in project.site.rglob("index.html") if "2026/11/18/" in p.as_posix()
+             and p.parent.name != "18"]
+    assert len(pages) == len(HOSTILE_NAMES)  # one page each: none overwrote another
+    assert not (project.site / ".git").exists()
+
+
+def build_process(project: Path) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "digest", "build", "-q", "--no-search"],
+                            cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, env={**os.environ, "PYTHONPATH": str(REPO)})
+
+
+def many_articles(project: Project, count: int) -> None:
+    for n in range(count):
+        project.article(f"a{n}", f"기사 {n}", f"2026-11-{n % 28 + 1:02d}T09:{n % 60:02d}:00+09:00",
+                        section=["경제", "사회", "국제"][n % 3], tags=f"[태그{n % 7}]",
+                        body=f"본문 {n} " * 40)
+
+
+def consistent(site: Path) -> bool:
+    """Whether site/ is one whole build: every file its manifest lists, with those bytes."""
+    import hashlib
+    generation = (site / MARKER).read_text().rsplit(" ", 1)[-1].strip()
+    manifest = json.loads((state_dir(site) / "manifests" / f"{generation}.json").read_text())
+    for relative, digest in manifest.items():
+        data = (site / relative).read_bytes()
+        if hashlib.blake2b(data, digest_size=16).hexdigest() != digest:
+            return False
+    return set(manifest) | {MARKER} == set(files_of(site))
+
+
+def test_two_builds_at_once_do_not_corrupt_the_output(project):
+    many_articles(project, 300)
+    first, second = build_process(project.root), build_process(project.root)
+    results = [(p.wait(timeout=120), p.stderr.read()) for p in (first, second)]
+    assert any(code == 0 for code, _ in results)
+    for code, err in results:
+        assert code == 0 or "another digest build is writing" in err, err
+    assert consistent(project.site)
+
+
+def test_a_build_killed_at_any_moment_leaves_a_whole_site(project):
+    many_articles(project, 400)
+    assert build_process(project.root).wait(timeout=120) == 0
+    good = files_of(project.site)
+    rng = random.Random(7)
+    for round_number in range(6):
+        project.article("a0", "기사 0", "2026-11-01T09:00:00+09:00", section="경제",
+                        tags="[태그0]", body=f"고친 본문 {round_number}")
+        process = build_process(project.root)
+        time.sleep(rng.uniform(0.05, 1.5))
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        assert (project.site / "index.html").is_file() and consistent(project.site)
+    assert build_process(project.root).wait(timeout=120) == 0
+    assert consistent(project.site)
+    assert set(files_of(project.site)) == set(good)
