@@ -93,3 +93,36 @@ def test_a_build_killed_at_any_moment_leaves_a_whole_site(project):
     assert build_process(project.root).wait(timeout=120) == 0
     assert consistent(project.site)
     assert set(files_of(project.site)) == set(good)
+
+
+def test_an_ingest_killed_at_any_moment_leaves_no_partial_article(tmp_path):
+    words = random.Random(3)
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    for n in range(150):  # distinct articles: random syllables, so none is a near-duplicate
+        paragraphs = ["".join(chr(words.randrange(0xAC00, 0xD7A3)) for _ in range(120)) + "다."
+                      for _ in range(3)]
+        (sources / f"p{n}.txt").write_text(
+            f"경제\n\n가람은행 소식 {n}번째 이야기\n\n기사입력 : 2026년11월18일 09:12\n\n"
+            f"[서울=가상일보] 박하늘 기자 = {paragraphs[0]}\n\n" + "\n\n".join(paragraphs[1:]))
+    before = files_of(sources)
+    project = tmp_path / "project"
+    (project / "content").mkdir(parents=True)
+    rng = random.Random(11)
+    for _ in range(4):
+        process = subprocess.Popen([sys.executable, "-m", "digest", "ingest", str(sources),
+                                    "-q"], cwd=project, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.DEVNULL,
+                                   env={**os.environ, "PYTHONPATH": str(REPO)})
+        time.sleep(rng.uniform(0.3, 2.5))
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        for article in (project / "content").rglob("*.md"):
+            assert article.read_text().startswith("---\ntitle: ")  # whole, never partial
+            assert "checksum:" in article.read_text()
+    done = subprocess.run([sys.executable, "-m", "digest", "ingest", str(sources), "-q"],
+                          cwd=project, env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert done.returncode == 0
+    assert len(list((project / "content").rglob("*.md"))) == 150
+    assert not list((project / "content").rglob("*.tmp"))  # leftovers cleared
+    assert files_of(sources) == before

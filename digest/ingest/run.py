@@ -65,6 +65,8 @@ def ingest(inputs: list[str], options: IngestOptions, advance=lambda n: None) ->
     now = options.now or datetime.now(UTC)
     sources, missing = expand(inputs)
     outcomes = [Outcome(source=f.source, status=FAILED, reason=f.reason) for f in missing]
+    if not options.dry_run:
+        remove_leftovers(options.project / "content")
     library = Library(options.project, options.config)
     _Reader.config, _Reader.now = options.config, now
     jobs = 1 if STDIN in sources else options.jobs
@@ -121,10 +123,22 @@ def _write(article: Article, path: str, library: Library, options: IngestOptions
     return outcome(WRITTEN, path, reason)
 
 
+TEMPORARY_SUFFIX = ".tmp"
+
+
+def remove_leftovers(content: Path) -> int:
+    """Delete temporary files an interrupted ingest left in content/ -> how many."""
+    leftovers = [p for p in content.rglob(f".*.md.*{TEMPORARY_SUFFIX}") if p.is_file()]
+    for path in leftovers:
+        path.unlink(missing_ok=True)
+    return len(leftovers)
+
+
 def write_atomically(path: Path, text: str) -> None:
     """Write a file so that a crash leaves either the old file or the whole new one."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.",
+                                         suffix=TEMPORARY_SUFFIX)
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as file:
             file.write(text)
