@@ -46,8 +46,12 @@ def state_dir(out: Path) -> Path:
 def build_lock(out: Path) -> Iterator[None]:
     """Hold an exclusive lock on the output directory, so two builds never interleave."""
     state = state_dir(out)
-    state.mkdir(parents=True, exist_ok=True)
-    with open(state / "lock", "w") as handle:
+    try:
+        state.mkdir(parents=True, exist_ok=True)
+        handle = open(state / "lock", "w")  # noqa: SIM115 (closed below, after unlocking)
+    except OSError as exc:
+        raise _output_error(exc, state) from None
+    with handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -70,8 +74,20 @@ def check_owned(out: Path) -> None:
 
 
 def publish(files: Mapping[str, bytes], out: Path) -> WriteReport:
-    """Output files {relative path: bytes} -> the same tree in `out`, swapped in atomically."""
-    out = out.absolute()
+    """Output files {relative path: bytes} -> the same tree in `out`, swapped in atomically.
+    Any failure (a full or read-only disk) raises OutputError and leaves `out` as it was."""
+    try:
+        return _publish(files, out.absolute())
+    except OSError as exc:
+        raise _output_error(exc, out) from None
+
+
+def _output_error(exc: OSError, where: Path) -> OutputError:
+    return OutputError([error(f"cannot write the site: {exc.strerror or exc}",
+                              str(exc.filename or where))])
+
+
+def _publish(files: Mapping[str, bytes], out: Path) -> WriteReport:
     _recover(out)
     check_owned(out)
     hashes = {path: _hash(data) for path, data in sorted(files.items())}
@@ -163,11 +179,8 @@ def _write(path: Path, data: bytes) -> None:
         path.unlink()
     except FileNotFoundError:
         path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        with open(path, "wb") as handle:
-            handle.write(data)
-    except OSError as exc:
-        raise OutputError([error(f"cannot write: {exc.strerror or exc}", str(path))]) from None
+    with open(path, "wb") as handle:
+        handle.write(data)
 
 
 def _remove_empty_dirs(folder: Path, root: Path) -> None:

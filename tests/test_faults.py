@@ -11,6 +11,9 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
+from digest.errors import OutputError
 from digest.output import MARKER, state_dir
 from tests.conftest import REPO, Project
 
@@ -126,3 +129,40 @@ def test_an_ingest_killed_at_any_moment_leaves_no_partial_article(tmp_path):
     assert len(list((project / "content").rglob("*.md"))) == 150
     assert not list((project / "content").rglob("*.tmp"))  # leftovers cleared
     assert files_of(sources) == before
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 1 MB tmpfs mounted at tmp_path/disk (root only), unmounted afterwards."""
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs",
+                                            str(disk)], capture_output=True).returncode != 0:
+        pytest.skip("mounting a tmpfs needs root (CI runs as root)")
+    yield disk
+    subprocess.run(["umount", "-l", str(disk)], check=False)
+
+
+def test_a_full_disk_is_a_clear_error_and_the_old_site_stays(project, small_disk):
+    project.article("a", "기사", "2026-11-18T09:00:00+09:00")
+    out = small_disk / "site"
+    project.build(out=out)
+    before = files_of(out)
+    for n in range(30):
+        project.article(f"big{n}", f"큰 기사 {n}", "2026-11-19T09:00:00+09:00",
+                        body="가나다라마바사 " * 6000, publish="full")
+    with pytest.raises(OutputError, match="cannot write the site: No space left on device"):
+        project.build(out=out)
+    assert files_of(out) == before
+
+
+def test_a_read_only_disk_is_a_clear_error_and_the_old_site_stays(project, small_disk):
+    project.article("a", "기사", "2026-11-18T09:00:00+09:00")
+    out = small_disk / "site"
+    project.build(out=out)
+    before = files_of(out)
+    subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], check=True)
+    project.article("b", "새 기사", "2026-11-19T09:00:00+09:00")
+    with pytest.raises(OutputError, match="cannot write the site: Read-only file system"):
+        project.build(out=out)
+    assert files_of(out) == before
