@@ -166,3 +166,22 @@ def test_a_read_only_disk_is_a_clear_error_and_the_old_site_stays(project, small
     with pytest.raises(OutputError, match="cannot write the site: Read-only file system"):
         project.build(out=out)
     assert files_of(out) == before
+
+
+def test_a_file_deleted_during_a_build_is_a_diagnostic_not_a_crash(project, monkeypatch):
+    import digest.build as build_module
+
+    project.article("a", "기사", "2026-11-18T09:00:00+09:00")
+    doomed = project.article("b", "사라질 기사", "2026-11-18T10:00:00+09:00")
+    real_find = build_module.find_sources
+
+    def find_then_delete(content):
+        found = real_find(content)
+        doomed.unlink()  # gone after the folder was listed, before it is read
+        return found
+
+    monkeypatch.setattr(build_module, "find_sources", find_then_delete)
+    result = project.build()
+    assert result.articles == 1
+    assert [str(d) for d in result.diagnostics] == [
+        "content/b.md: cannot read: No such file or directory"]
