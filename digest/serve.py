@@ -208,9 +208,11 @@ def content_type(name: str) -> str:
 
 def make_server(host: str, port: int, site: Site, state: PreviewState) -> ThreadingHTTPServer:
     """Bind the preview server (port 0 picks a free port); OSError when the port is taken."""
-    server_class = ThreadingHTTPServer
+    # The standard library listens with a backlog of 5: a burst of connections (many tabs,
+    # a load test) then waits seconds for SYN retries. Allow a long queue.
+    server_class = type("PreviewServer", (ThreadingHTTPServer,), {"request_queue_size": 1024})
     if ":" in host.strip("[]"):
-        server_class = type("IPv6Server", (ThreadingHTTPServer,), {"address_family": 10})
+        server_class = type("IPv6Server", (server_class,), {"address_family": 10})
     server = server_class((host.strip("[]"), port), make_handler(site, state))
     server.daemon_threads = True
     return server
