@@ -63,6 +63,8 @@ def test_two_hundred_clients_while_rebuilding(tmp_path):
                 pool.submit(client, seed)
         memory_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         rebuilds = preview.state.snapshot()["version"] - versions_before
+    print(f"served {served[0]} responses to {CLIENTS} clients in {SECONDS} s during {rebuilds} "
+          f"rebuilds; peak memory grew {(memory_after - memory_before) // 1024} MB")
     assert problems == []
     assert served[0] > 1000 and rebuilds >= 5
     assert memory_after - memory_before < 200 * 1024  # KB: no growth with requests served
