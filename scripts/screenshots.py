@@ -17,7 +17,7 @@ sys.path.insert(0, str(REPO))
 from playwright.sync_api import sync_playwright  # noqa: E402
 
 from tests.browser import CHROMIUM, FLAGS  # noqa: E402
-from tests.test_search_browser import serve_built  # noqa: E402
+from tests.conftest import serve_built  # noqa: E402
 
 SHOTS = {"front": "", "edition": "2026/11/19/", "article": "2026/11/19/ai원팀-출범/",
          "search": "search/?q=전자"}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import http.server
 import shutil
 import textwrap
 import threading
@@ -102,3 +104,29 @@ def context(browser):
     opened = browser.new_context()
     yield opened
     opened.close()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+def serve_built(project: Path, www: Path) -> tuple[str, http.server.ThreadingHTTPServer]:
+    """Build the project with search under /repo/ and serve it on 127.0.0.1 -> base URL."""
+    build(BuildOptions(project=project, out=www / "repo", jobs=1, now=NOW,
+                       base_url="https://user.github.io/repo/"))
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(www)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{server.server_address[1]}/repo/", server
+
+
+@pytest.fixture(scope="session")
+def demo(tmp_path_factory):
+    """The repo's demo digest, built with search and served under /repo/ -> its URL."""
+    root = tmp_path_factory.mktemp("demo")
+    shutil.copytree(REPO / "content", root / "project" / "content")
+    shutil.copy(REPO / "digest.yaml", root / "project" / "digest.yaml")
+    url, server = serve_built(root / "project", root / "www")
+    yield url
+    server.shutdown()

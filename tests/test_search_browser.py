@@ -2,46 +2,16 @@
 
 from __future__ import annotations
 
-import functools
-import http.server
-import shutil
 import subprocess
 import sys
-import threading
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 
-from digest.build import BuildOptions, build
-from tests.conftest import NOW, REPO, SHARED
+from tests.conftest import SHARED, serve_built
 
 GENERATOR = SHARED / "bench" / "gen_corpus.py"
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-def serve_built(project: Path, www: Path) -> tuple[str, http.server.ThreadingHTTPServer]:
-    """Build the project with search under /repo/ and serve it on 127.0.0.1 -> base URL."""
-    build(BuildOptions(project=project, out=www / "repo", jobs=1, now=NOW,
-                       base_url="https://user.github.io/repo/"))
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(_Quiet, directory=str(www)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return f"http://127.0.0.1:{server.server_address[1]}/repo/", server
-
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    root = tmp_path_factory.mktemp("search-demo")
-    shutil.copytree(REPO / "content", root / "project" / "content")
-    shutil.copy(REPO / "digest.yaml", root / "project" / "digest.yaml")
-    url, server = serve_built(root / "project", root / "www")
-    yield url
-    server.shutdown()
 
 
 def search(context, url: str, query: str, **filters) -> list[dict]:

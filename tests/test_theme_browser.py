@@ -9,20 +9,9 @@ import pytest
 
 from digest.build import BuildOptions, build
 from tests.conftest import NOW, REPO
-from tests.test_search_browser import serve_built
 
 PAGES = ["", "2026/11/19/", "2026/11/", "2026/", "sections/industry-ict/", "tags/",
          "2026/11/19/ai원팀-출범/", "search/?q=원팀", "no/such/page/"]
-
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    root = tmp_path_factory.mktemp("theme-demo")
-    shutil.copytree(REPO / "content", root / "project" / "content")
-    shutil.copy(REPO / "digest.yaml", root / "project" / "digest.yaml")
-    url, server = serve_built(root / "project", root / "www")
-    yield url
-    server.shutdown()
 
 
 @pytest.mark.parametrize("width", [375, 1280])
