@@ -15,7 +15,7 @@ _SITE = "http://site.invalid"  # a stand-in origin for resolving relative links
 _SKIPPED_SCHEMES = ("mailto:", "tel:", "data:")
 
 
-class _Page(HTMLParser):
+class PageLinks(HTMLParser):
     """Collects the links (href, src, form action) and the ids of one HTML page."""
 
     def __init__(self):
@@ -49,7 +49,8 @@ def check(options: BuildOptions, external: bool = False) -> list[Diagnostic]:
 
 def site_links(files: dict[str, bytes], base_path: str) -> tuple[list[Diagnostic], set[str]]:
     """Built files -> (a problem per broken internal link or anchor, the external URLs)."""
-    pages = {name: _parse(data) for name, data in files.items() if name.endswith(".html")}
+    pages = {name: parse_page(data.decode("utf-8", errors="replace"))
+             for name, data in files.items() if name.endswith(".html")}
     problems, external = [], set()
     for name, page in sorted(pages.items()):
         page_url = _SITE + base_path + name
@@ -73,9 +74,10 @@ def site_links(files: dict[str, bytes], base_path: str) -> tuple[list[Diagnostic
     return problems, external
 
 
-def _parse(data: bytes) -> _Page:
-    page = _Page()
-    page.feed(data.decode("utf-8", errors="replace"))
+def parse_page(html: str) -> PageLinks:
+    """HTML text -> its links (href, src, form action) and the ids it defines."""
+    page = PageLinks()
+    page.feed(html)
     return page
 
 

@@ -9,30 +9,15 @@ import shutil
 import threading
 import urllib.error
 import urllib.request
-from html.parser import HTMLParser
 from urllib.parse import unquote, urldefrag, urljoin, urlparse
 
 import pytest
 
 from digest.build import BuildOptions, build
+from digest.check import parse_page
 from tests.conftest import NOW, REPO
 
 SUB_PATH = "/repo/"
-
-
-class _Links(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.links: list[str] = []
-        self.ids: set[str] = set()
-
-    def handle_starttag(self, tag, attrs):
-        attributes = dict(attrs)
-        if "id" in attributes:
-            self.ids.add(attributes["id"])
-        for name in ("href", "src", "action"):
-            if attributes.get(name):
-                self.links.append(attributes[name])
 
 
 @pytest.fixture(scope="module")
@@ -77,8 +62,7 @@ def test_crawl_from_the_front_page_finds_no_broken_link(served_demo):
             broken.append(url)
             continue
         if kind == "text/html":
-            parser = _Links()
-            parser.feed(body.decode("utf-8"))
+            parser = parse_page(body.decode("utf-8"))
             pages[url] = parser.ids
             for link in parser.links:
                 target = urljoin(url, link)
@@ -94,8 +78,7 @@ def test_crawl_from_the_front_page_finds_no_broken_link(served_demo):
 def test_anchors_point_at_ids_that_exist(served_demo):
     start, out = served_demo
     for page in out.rglob("*.html"):
-        parser = _Links()
-        parser.feed(page.read_text())
+        parser = parse_page(page.read_text())
         for link in parser.links:
             if link.startswith("#"):
                 assert link[1:] in parser.ids, f"{page}: {link}"
@@ -103,8 +86,7 @@ def test_anchors_point_at_ids_that_exist(served_demo):
 
 def test_404_page_links_work_from_a_deep_missing_path(served_demo):
     start, out = served_demo
-    parser = _Links()
-    parser.feed((out / "404.html").read_text())
+    parser = parse_page((out / "404.html").read_text())
     missing = urljoin(start, "no/such/deep/page/")
     for link in parser.links:
         if link.startswith("#") or link.startswith("http"):
