@@ -20,17 +20,9 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-GENERATOR = REPO.parent / "shared" / "bench" / "gen_corpus.py"
+sys.path.insert(0, str(REPO))
 
-
-def generate(n: int, into: Path) -> Path:
-    """Article count -> a digest project folder holding that many generated articles."""
-    if not GENERATOR.is_file():
-        sys.exit(f"skipped: {GENERATOR} is absent (the shared benchmark folder is needed)")
-    subprocess.run([sys.executable, str(GENERATOR), "--n", str(n), "--layout", "digest",
-                    "--out", str(into)], check=True, stdout=subprocess.DEVNULL,
-                   stderr=subprocess.DEVNULL)
-    return into
+from benchmarks.corpus import generate  # noqa: E402
 
 
 def timed_build(project: Path, *extra: str) -> tuple[float, int]:

@@ -13,7 +13,6 @@ import argparse
 import functools
 import http.server
 import shutil
-import subprocess
 import sys
 import tempfile
 import threading
@@ -26,10 +25,9 @@ sys.path.insert(0, str(REPO))
 
 from playwright.sync_api import sync_playwright  # noqa: E402
 
+from benchmarks.corpus import generate  # noqa: E402
 from digest.build import BuildOptions, build  # noqa: E402
 from tests.browser import CHROMIUM, FLAGS  # noqa: E402
-
-GENERATOR = REPO.parent / "shared" / "bench" / "gen_corpus.py"
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
@@ -66,13 +64,9 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=10000)
     parser.add_argument("--query", default="반도체")
     args = parser.parse_args()
-    if not GENERATOR.is_file():
-        sys.exit(f"skipped: {GENERATOR} is absent (the shared benchmark folder is needed)")
     work = Path(tempfile.mkdtemp(prefix="digest-search-bench-"))
     try:
-        subprocess.run([sys.executable, str(GENERATOR), "--n", str(args.n), "--layout",
-                        "digest", "--out", str(work / "project")], check=True,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        generate(args.n, work / "project")
         timings = {}
         for search in (False, True):
             start = time.perf_counter()

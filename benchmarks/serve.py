@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -23,19 +22,14 @@ from playwright.sync_api import sync_playwright
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from benchmarks.corpus import generate  # noqa: E402
 from digest.build import BuildOptions  # noqa: E402
 from digest.serve import Preview, PreviewOptions  # noqa: E402
 from tests.browser import CHROMIUM, FLAGS  # noqa: E402
 
-GENERATOR = REPO.parent / "shared" / "bench" / "gen_corpus.py"
-
 
 def project_of(n: int, into: Path) -> Path:
-    if not GENERATOR.is_file():
-        sys.exit(f"skipped: {GENERATOR} is absent (the shared benchmark folder is needed)")
-    subprocess.run([sys.executable, str(GENERATOR), "--n", str(n), "--layout", "digest",
-                    "--out", str(into)], check=True, stdout=subprocess.DEVNULL,
-                   stderr=subprocess.DEVNULL)
+    generate(n, into)
     (into / "digest.yaml").write_text("publish: full\n")
     return into
 

@@ -1,0 +1,21 @@
+"""The shared benchmark corpus: ../shared/bench/gen_corpus.py, the same articles for every tool."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+GENERATOR = REPO.parent / "shared" / "bench" / "gen_corpus.py"
+
+
+def generate(n: int, into: Path, layout: str = "digest") -> Path:
+    """Article count -> a folder holding that many generated articles (exits when the shared
+    benchmark folder is absent, saying so)."""
+    if not GENERATOR.is_file():
+        sys.exit(f"skipped: {GENERATOR} is absent (the shared benchmark folder is needed)")
+    subprocess.run([sys.executable, str(GENERATOR), "--n", str(n), "--layout", layout,
+                    "--out", str(into)], check=True, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL)
+    return into
