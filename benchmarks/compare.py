@@ -1,0 +1,164 @@
+"""digest against Hugo and Pelican on the same generated articles, on this machine, in one run.
+
+    python3 benchmarks/compare.py --n 1000 --n 10000 [--runs 3] [--tools digest,hugo,pelican]
+
+Install the other tools first with `bash scripts/bench-setup.sh`; this script installs nothing
+and skips (saying so) a tool that is missing. Each tool builds its own layout of the same
+articles from ../shared/bench/gen_corpus.py with the configs in ../shared/bench/. Rounds
+alternate between the tools; every scenario is a separate whole process, timed by wall clock,
+with the peak memory of its largest process:
+
+- cold: no previous output and no cache;
+- nothing changed: the same build again;
+- one edit: one article's body gets a new paragraph.
+
+digest runs with --no-search, since the other tools' configs build no search index; the time
+the search index takes on its own is printed after the table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from benchmarks.corpus import GENERATOR, generate  # noqa: E402
+
+ANCHORS = GENERATOR.parent
+SCENARIOS = ("cold", "nothing changed", "one edit")
+
+
+@dataclass(frozen=True)
+class Tool:
+    name: str
+    command: tuple[str, ...]
+    outputs: tuple[str, ...]  # removed before a cold build: output and caches
+    program: str
+
+    def available(self) -> bool:
+        return shutil.which(self.program) is not None
+
+
+TOOLS = {
+    "digest": Tool("digest", (sys.executable, "-m", "digest", "build", "-q", "--no-search"),
+                   ("site", ".site.digest", ".digest-cache"), sys.executable),
+    "hugo": Tool("hugo", ("hugo", "--quiet"), ("public", "resources"), "hugo"),
+    "pelican": Tool("pelican", ("pelican", "content", "-s", "pelicanconf.py", "-o", "output",
+                                "-q"), ("output", "cache"), "pelican"),
+}
+
+
+def prepare(tool: Tool, n: int, workdir: Path) -> Path:
+    """A project folder for `tool` holding n generated articles and the tool's config."""
+    project = workdir / f"{tool.name}-{n}"
+    if project.exists():
+        return project
+    generate(n, project, layout=tool.name)
+    if tool.name == "hugo":
+        shutil.copytree(ANCHORS / "hugo", project, dirs_exist_ok=True)
+    elif tool.name == "pelican":
+        shutil.copy(ANCHORS / "pelican" / "pelicanconf.py", project)
+    return project
+
+
+def run(tool: Tool, project: Path) -> tuple[float, int]:
+    """One whole build process -> (wall seconds, peak RSS in MB of its largest process)."""
+    start = time.perf_counter()
+    child = subprocess.Popen(tool.command, cwd=project, stdout=subprocess.DEVNULL)
+    _, status, usage = os.wait4(child.pid, 0)
+    seconds = time.perf_counter() - start
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode != 0:
+        raise SystemExit(f"{tool.name} failed in {project} (exit {child.returncode})")
+    return seconds, usage.ru_maxrss // 1024
+
+
+def clean(tool: Tool, project: Path) -> None:
+    for name in tool.outputs:
+        shutil.rmtree(project / name, ignore_errors=True)
+
+
+def edit_one(project: Path, round_number: int) -> None:
+    """Append a paragraph to the body of one article (the same one every round)."""
+    article = min((project / "content").rglob("*.md"))
+    with article.open("a", encoding="utf-8") as handle:
+        handle.write(f"\n추가 문단 {round_number}.\n")
+
+
+def one_round(tool: Tool, project: Path, round_number: int) -> dict[str, tuple[float, int]]:
+    clean(tool, project)
+    cold = run(tool, project)
+    run(tool, project)  # a second build settles what a first one leaves (digest's twin tree)
+    unchanged = run(tool, project)
+    edit_one(project, round_number)
+    return {"cold": cold, "nothing changed": unchanged, "one edit": run(tool, project)}
+
+
+def search_seconds(project: Path) -> float:
+    """The time digest's search step takes at this size (from `digest build -v`)."""
+    result = subprocess.run([sys.executable, "-m", "digest", "build", "-v"], cwd=project,
+                            capture_output=True, text=True, check=True)
+    found = re.search(r"^\s*search\s+([\d.]+) s", result.stderr, re.MULTILINE)
+    return float(found.group(1)) if found else float("nan")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, action="append", help="article count (repeatable)")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--tools", default="digest,hugo,pelican")
+    parser.add_argument("--keep", type=Path, help="keep generated corpora in this folder")
+    args = parser.parse_args()
+    tools = []
+    for name in args.tools.split(","):
+        if TOOLS[name].available():
+            tools.append(TOOLS[name])
+        else:
+            print(f"skipped {name}: `{TOOLS[name].program}` is not installed "
+                  "(bash scripts/bench-setup.sh installs it)")
+    workdir = args.keep or Path(tempfile.mkdtemp(prefix="digest-compare-"))
+    try:
+        for n in args.n or [1000]:
+            report(n, tools, args.runs, workdir)
+    finally:
+        if args.keep is None:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+def report(n: int, tools: list[Tool], runs: int, workdir: Path) -> None:
+    projects = {tool.name: prepare(tool, n, workdir) for tool in tools}
+    results: dict[str, dict[str, list[tuple[float, int]]]] = {
+        tool.name: {scenario: [] for scenario in SCENARIOS} for tool in tools}
+    for round_number in range(runs):
+        for tool in tools:  # alternate, so a slow minute of the machine hits every tool
+            for scenario, measured in one_round(tool, projects[tool.name],
+                                                round_number).items():
+                results[tool.name][scenario].append(measured)
+    print(f"\n{n:,} articles, median of {runs} runs")
+    print(f"{'scenario':<16} {'tool':<8} {'wall s':>8} {'peak MB':>8} {'digest/hugo':>12}")
+    for scenario in SCENARIOS:
+        medians = {name: statistics.median(s for s, _ in results[name][scenario])
+                   for name in results}
+        for name in results:
+            peak = max(m for _, m in results[name][scenario])
+            ratio = f"{medians['digest'] / medians['hugo']:.2f}" \
+                if name == "digest" and "hugo" in medians else ""
+            print(f"{scenario:<16} {name:<8} {medians[name]:>8.2f} {peak:>8} {ratio:>12}")
+    if "digest" in projects:
+        seconds = search_seconds(projects["digest"])
+        print(f"digest search index on its own (not in the table): {seconds:.2f} s", flush=True)
+
+
+if __name__ == "__main__":
+    main()
