@@ -82,6 +82,7 @@ class _Loaded:
 
     stamp: tuple[int, int, int]
     story: Story | None
+    entry: collating.Entry | None
     problems: tuple[Diagnostic, ...]
 
 
@@ -141,8 +142,8 @@ class Builder:
             with step("load"):
                 loaded = self._load(config, loaded, progress)
             with step("collate"):
-                stories = [entry.story for entry in loaded.values() if entry.story]
-                selected = collating.select(stories, now=build_now(options),
+                entries = [item.entry for item in loaded.values() if item.entry]
+                selected = collating.select(entries, now=build_now(options),
                                             drafts=options.drafts, future=options.future)
                 site, collisions = collating.collate(selected, config)
                 diagnostics = [d for entry in loaded.values() for d in entry.problems]
@@ -161,12 +162,14 @@ class Builder:
         if changed & {CONTENT, TEMPLATES}:
             with step("render"):
                 pages = tuple(plan(site))
-                renderer = Renderer(site, env, pages)
+                by_path = {item.entry.path: item.story for item in loaded.values() if item.entry}
+                renderer = Renderer(site, env, pages,
+                                    lambda url, index=site: by_path[index.entries[url].path])
                 site_part = site_fingerprint(site, generation)
                 keys = {p.url: renderer.fingerprint(p, site_part) for p in pages}
                 reuse = _pages_can_be_reused(project / "templates")
                 todo = tuple(p for p in pages if not (
-                    reuse and p.template and page_keys.get(p.url) == keys[p.url]))
+                    reuse and page_keys.get(p.url) == keys[p.url]))
                 progress.stage("rendering", len(todo))
                 done = {r.path: r.data for r in _render_pages(renderer, todo, options.jobs,
                                                               progress)}
@@ -175,7 +178,9 @@ class Builder:
                 page_keys = keys
         if options.search and (changed & {CONFIG, CONTENT} or not search_files):
             with step("search"):
-                search_files = index_files(records(site), config.language)
+                by_path = {item.entry.path: item.story for item in loaded.values() if item.entry}
+                search_files = index_files(records(by_path[site.entries[url].path]
+                                                   for url in site.urls), config.language)
         files = {**rendered, **_static_files(project),
                  **(search_files if options.search else {})}
         report = WriteReport(written=0, removed=0, unchanged=len(files), swapped=False)
@@ -186,7 +191,7 @@ class Builder:
         self.diagnostics, self.pages, self.rendered = diagnostics, pages, rendered
         self.page_keys, self.generation, self.files = page_keys, generation, files
         self.search_files, self.template_warnings = search_files, template_warnings
-        return BuildResult(articles=len(site.stories), pages=len(pages),
+        return BuildResult(articles=len(site.urls), pages=len(pages),
                            seconds=time.perf_counter() - started,
                            diagnostics=(*diagnostics, *template_warnings), report=report,
                            timings=tuple(timings), out=self.out)
@@ -200,7 +205,8 @@ class Builder:
         progress.stage("reading", len(stale))
         results = _load_stories(stale, self.options.project, config, self.options.jobs,
                                 progress)
-        fresh = {path: _Loaded(stamp=stamps[path], story=story, problems=tuple(problems))
+        fresh = {path: _Loaded(stamp=stamps[path], story=story, problems=tuple(problems),
+                               entry=collating.entry(story) if story else None)
                  for path, (story, problems) in zip(stale, results, strict=True)}
         return {path: fresh.get(path) or previous[path] for path in sources
                 if path in fresh or path in previous}

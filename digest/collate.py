@@ -1,17 +1,19 @@
-"""Articles -> Stories -> Site: sections, editions by day, tags and outlets, in a stable order."""
+"""Articles -> Stories -> Entries -> Index: sections, editions by day, tags and outlets, in a
+stable order. The Index names stories by URL; the renderer fetches the Stories it shows."""
 
 from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date, datetime
+from typing import NamedTuple
 
 from digest import routes
 from digest.config import Config
 from digest.errors import Diagnostic, error
 from digest.markdown import excerpt_paragraphs, paragraphs_html, render
-from digest.model import Article, Edition, Listing, Site, Story, Term
+from digest.model import Article, Index, IndexEdition, IndexListing, Story, Term
 from digest.text import reading_minutes, slugify, truncate_chars
 
 SUMMARY_CHARS = 160
@@ -57,71 +59,105 @@ def _term(name: str) -> Term:
     return Term(key=slugify(name), name=name)
 
 
-def select(stories: Iterable[Story], *, now: datetime, drafts: bool,
-           future: bool) -> list[Story]:
-    """Stories -> those to publish: drafts only with `drafts`, future-dated only with `future`."""
-    return [s for s in stories
-            if (drafts or not s.draft) and (future or s.article.date <= now)]
+class Entry(NamedTuple):
+    """What collation needs of a Story, in plain values: cheap to keep, store and sort."""
+
+    url: str
+    path: str
+    timestamp: float  # published, as seconds since the epoch
+    day: date
+    section: Term
+    tags: tuple[Term, ...]
+    outlet: Term | None
+    draft: bool
+    written: float  # the article's own date (for --future), as seconds since the epoch
+    lastmod: str  # updated, else published, in ISO 8601
+    fingerprint: str
 
 
-def collate(stories: Iterable[Story], config: Config) -> tuple[Site, list[Diagnostic]]:
-    """Published stories -> Site, plus an error for each pair that would share a URL."""
-    unique, problems = _drop_url_collisions(stories)
-    ordered = tuple(sorted(unique, key=lambda s: (-s.published.timestamp(), s.url)))
+def entry(story: Story) -> Entry:
+    """Story -> its Entry."""
+    return Entry(url=story.url, path=story.path, timestamp=story.published.timestamp(),
+                 day=story.day, section=story.section, tags=story.tags, outlet=story.outlet,
+                 draft=story.draft, written=story.article.date.timestamp(),
+                 lastmod=(story.updated or story.published).isoformat(),
+                 fingerprint=story.fingerprint)
+
+
+def select(entries: Iterable[Entry], *, now: datetime, drafts: bool,
+           future: bool) -> list[Entry]:
+    """Entries -> those to publish: drafts only with `drafts`, future-dated only with `future`."""
+    limit = now.timestamp()
+    return [e for e in entries if (drafts or not e.draft) and (future or e.written <= limit)]
+
+
+def next_reveal(entries: Iterable[Entry], *, now: datetime, future: bool) -> float | None:
+    """The moment the earliest future-dated entry becomes due (None: none waits)."""
+    if future:
+        return None
+    limit = now.timestamp()
+    return min((e.written for e in entries if e.written > limit), default=None)
+
+
+def collate(entries: Iterable[Entry], config: Config) -> tuple[Index, list[Diagnostic]]:
+    """Published entries -> the site's Index, plus an error for each pair sharing a URL."""
+    unique, problems = _drop_url_collisions(entries)
+    unique.sort(key=lambda e: (-e.timestamp, e.url))
     section_order = {s.key: s.order for s in config.sections}
-    sections = _listings(ordered, lambda s: [s.section], section_order)
-    site = Site(
+    index = Index(
         config=config,
-        stories=ordered,
-        editions=_editions(ordered, section_order),
-        sections=sections,
-        tags=_listings(ordered, lambda s: s.tags),
-        outlets=_listings(ordered, lambda s: [s.outlet] if s.outlet else []),
-        story_index={story.url: index for index, story in enumerate(ordered)},
+        entries={e.url: e for e in unique},
+        urls=tuple(e.url for e in unique),
+        editions=_editions(unique, section_order),
+        listings={
+            "sections": _listings(unique, lambda e: (e.section,), section_order),
+            "tags": _listings(unique, lambda e: e.tags),
+            "outlets": _listings(unique, lambda e: (e.outlet,) if e.outlet else ()),
+        },
     )
-    return site, problems
+    return index, problems
 
 
-def _drop_url_collisions(stories: Iterable[Story]) -> tuple[list[Story], list[Diagnostic]]:
-    by_url: dict[str, Story] = {}
+def _drop_url_collisions(entries: Iterable[Entry]) -> tuple[list[Entry], list[Diagnostic]]:
+    by_url: dict[str, Entry] = {}
     problems = []
-    for story in sorted(stories, key=lambda s: s.path):
-        first = by_url.setdefault(story.url, story)
-        if first is not story:
-            problems.append(error(f"same output path /{story.url} as {first.path}; "
-                                  "give one of them another slug", story.path))
+    for item in sorted(entries, key=lambda e: e.path):
+        first = by_url.setdefault(item.url, item)
+        if first is not item:
+            problems.append(error(f"same output path /{item.url} as {first.path}; "
+                                  "give one of them another slug", item.path))
     return list(by_url.values()), problems
 
 
-def _listings(stories: tuple[Story, ...], terms_of,
-              order: dict[str, int] | None = None) -> tuple[Listing, ...]:
-    """Stories (newest first) -> one Listing per term, configured order first, then by name."""
-    grouped: dict[str, list[Story]] = defaultdict(list)
+def _listings(entries: list[Entry], terms_of,
+              order: dict[str, int] | None = None) -> tuple[IndexListing, ...]:
+    """Entries (newest first) -> one listing per term, configured order first, then by name."""
+    grouped: dict[str, list[str]] = defaultdict(list)
     names: dict[str, str] = {}
-    for story in stories:
-        for term in terms_of(story):
-            if not grouped[term.key] or grouped[term.key][-1] is not story:
-                grouped[term.key].append(story)
+    for item in entries:
+        for term in terms_of(item):
+            urls = grouped[term.key]
+            if not urls or urls[-1] != item.url:
+                urls.append(item.url)
             names.setdefault(term.key, term.name)
     order = order or {}
     keys = sorted(grouped, key=lambda k: (k not in order, order.get(k, 0), names[k], k))
-    return tuple(Listing(term=Term(key=k, name=names[k]), stories=tuple(grouped[k]))
-                 for k in keys)
+    return tuple(IndexListing(Term(key=k, name=names[k]), tuple(grouped[k])) for k in keys)
 
 
-def _editions(stories: tuple[Story, ...], section_order: dict[str, int]) -> tuple[Edition, ...]:
-    """Stories (newest first) -> one Edition per day, newest day first."""
-    by_day: dict = defaultdict(list)
-    for story in stories:
-        by_day[story.day].append(story)
+def _editions(entries: list[Entry], section_order: dict[str, int]) -> tuple[IndexEdition, ...]:
+    """Entries (newest first) -> one edition per day, newest day first."""
+    by_day: dict[date, list[Entry]] = defaultdict(list)
+    for item in entries:
+        by_day[item.day].append(item)
     days = sorted(by_day, reverse=True)
     editions = []
-    for index, day in enumerate(days):
-        day_stories = tuple(sorted(by_day[day], key=lambda s: (s.published, s.url)))
-        editions.append(Edition(
+    for number, day in enumerate(days):
+        day_entries = sorted(by_day[day], key=lambda e: (e.timestamp, e.url))
+        editions.append(IndexEdition(
             day=day,
-            groups=_listings(day_stories, lambda s: [s.section], section_order),
-            previous=days[index + 1] if index + 1 < len(days) else None,
-            next=days[index - 1] if index > 0 else None,
+            groups=_listings(day_entries, lambda e: (e.section,), section_order),
+            previous=days[number + 1] if number + 1 < len(days) else None,
+            next=days[number - 1] if number > 0 else None,
         ))
     return tuple(editions)

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from email.utils import format_datetime as rfc822
 from xml.sax.saxutils import escape, quoteattr
 
 from digest import routes
-from digest.model import Page, Site, Story
+from digest.model import Index, Page, Story
 
 SITEMAP_LIMIT = 50_000
 _XML_DECL = '<?xml version="1.0" encoding="utf-8"?>\n'
@@ -23,9 +23,22 @@ def sitemap_urls(page_count: int) -> list[str]:
     return ["sitemap.xml", *(f"sitemap-{n}.xml" for n in range(1, parts + 1))]
 
 
-def render_file(page: Page, site: Site, pages: Sequence[Page]) -> bytes:
-    """A non-template Page -> its bytes."""
-    config = site.config
+def sources(page: Page, index: Index, pages: Sequence[Page]) -> tuple:
+    """A non-template Page -> what its bytes are made from, beside the config (for its key)."""
+    if page.kind == "sitemap":
+        return tuple((p.url, index.entries[p.key].lastmod if p.kind == "article" else "")
+                     for p in _html_pages(pages))
+    if page.kind == "feed":
+        _, _, section_key = page.key.partition(":")
+        return tuple(url + " " + index.entries[url].fingerprint
+                     for url in _feed_urls(index, section_key or None))
+    return ()
+
+
+def render_file(page: Page, index: Index, story: Callable[[str], Story],
+                pages: Sequence[Page]) -> bytes:
+    """A non-template Page -> its bytes, fetching the Stories it shows through `story`."""
+    config = index.config
     if page.kind == "robots":
         sitemap = routes.absolute("sitemap.xml", config.base_url)
         return f"User-agent: *\nAllow: /\n\nSitemap: {sitemap}\n".encode()
@@ -34,14 +47,18 @@ def render_file(page: Page, site: Site, pages: Sequence[Page]) -> bytes:
     if page.kind == "cname":
         return f"{config.cname}\n".encode()
     if page.kind == "sitemap":
-        return _sitemap(page, site, pages).encode()
+        return _sitemap(page, index, pages).encode()
     kind, _, section_key = page.key.partition(":")
-    return _feed(kind, site, section_key or None).encode()
+    return _feed(kind, index, story, section_key or None).encode()
 
 
-def _sitemap(page: Page, site: Site, pages: Sequence[Page]) -> str:
-    base = site.config.base_url
-    html_pages = [p for p in pages if p.template and p.kind != "404"]
+def _html_pages(pages: Sequence[Page]) -> list[Page]:
+    return [p for p in pages if p.template and p.kind != "404"]
+
+
+def _sitemap(page: Page, index: Index, pages: Sequence[Page]) -> str:
+    base = index.config.base_url
+    html_pages = _html_pages(pages)
     files = sitemap_urls(len(html_pages))
     if len(files) > 1 and page.key == "0":
         entries = "".join(f"<sitemap><loc>{escape(routes.absolute(f, base))}</loc></sitemap>\n"
@@ -54,44 +71,50 @@ def _sitemap(page: Page, site: Site, pages: Sequence[Page]) -> str:
     for p in chunk:
         lastmod = ""
         if p.kind == "article":
-            story = site.story(p.key)
-            lastmod = f"<lastmod>{(story.updated or story.published).isoformat()}</lastmod>"
+            lastmod = f"<lastmod>{index.entries[p.key].lastmod}</lastmod>"
         lines.append(f"<url><loc>{escape(routes.absolute(p.url, base))}</loc>{lastmod}</url>\n")
     return (f"{_XML_DECL}<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n"
             f"{''.join(lines)}</urlset>\n")
 
 
-def _feed(kind: str, site: Site, section_key: str | None) -> str:
-    config = site.config
-    stories = site.stories
+def _feed_urls(index: Index, section_key: str | None) -> tuple[str, ...]:
+    urls = index.urls
+    if section_key:
+        urls = next(s.urls for s in index.listings["sections"] if s.term.key == section_key)
+    return urls[: index.config.feed_size]
+
+
+def _feed(kind: str, index: Index, story: Callable[[str], Story],
+          section_key: str | None) -> str:
+    config = index.config
+    stories = [story(url) for url in _feed_urls(index, section_key)]
     title = config.title
     if section_key:
-        section = next(s for s in site.sections if s.term.key == section_key)
-        stories, title = section.stories, f"{section.term.name} · {config.title}"
-    stories = stories[: config.feed_size]
+        section = next(s for s in index.listings["sections"] if s.term.key == section_key)
+        title = f"{section.term.name} · {config.title}"
     feed_url = routes.absolute(routes.feed(kind, section_key), config.base_url)
     home = routes.absolute(routes.listing("sections", section_key) if section_key else "",
                            config.base_url)
     writer = {"atom": _atom, "rss": _rss, "json": _json_feed}[kind]
-    return writer(stories, title, feed_url, home, site)
+    return writer(stories, title, feed_url, home, config)
 
 
 def _updated(stories: Sequence[Story]) -> datetime | None:
     return max(((s.updated or s.published) for s in stories), default=None)
 
 
-def _atom(stories, title, feed_url, home, site) -> str:
+def _atom(stories, title, feed_url, home, config) -> str:
     updated = _updated(stories)
     out = [_XML_DECL, f'<feed xmlns="http://www.w3.org/2005/Atom" xml:lang='
-           f'{quoteattr(site.config.language)}>\n',
+           f'{quoteattr(config.language)}>\n',
            f"<title>{escape(title)}</title>\n<id>{escape(feed_url)}</id>\n",
            f'<link rel="self" href={quoteattr(feed_url)}/>\n',
            f'<link rel="alternate" type="text/html" href={quoteattr(home)}/>\n',
            f"<updated>{(updated or datetime(1970, 1, 1, tzinfo=UTC)).isoformat()}</updated>\n"]
-    if site.config.description:
-        out.append(f"<subtitle>{escape(site.config.description)}</subtitle>\n")
+    if config.description:
+        out.append(f"<subtitle>{escape(config.description)}</subtitle>\n")
     for story in stories:
-        url = routes.absolute(story.url, site.config.base_url)
+        url = routes.absolute(story.url, config.base_url)
         authors = "".join(f"<author><name>{escape(a)}</name></author>" for a in story.authors)
         out.append(
             f"<entry>\n<title>{escape(story.title)}</title>\n<id>{escape(url)}</id>\n"
@@ -105,18 +128,18 @@ def _atom(stories, title, feed_url, home, site) -> str:
     return "".join(out)
 
 
-def _rss(stories, title, feed_url, home, site) -> str:
+def _rss(stories, title, feed_url, home, config) -> str:
     updated = _updated(stories)
     out = [_XML_DECL, '<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom" '
            'xmlns:dc="http://purl.org/dc/elements/1.1/">\n<channel>\n',
            f"<title>{escape(title)}</title>\n<link>{escape(home)}</link>\n",
-           f"<description>{escape(site.config.description or title)}</description>\n",
-           f"<language>{escape(site.config.language)}</language>\n",
+           f"<description>{escape(config.description or title)}</description>\n",
+           f"<language>{escape(config.language)}</language>\n",
            f'<atom:link href={quoteattr(feed_url)} rel="self" type="application/rss+xml"/>\n']
     if updated:
         out.append(f"<lastBuildDate>{rfc822(updated)}</lastBuildDate>\n")
     for story in stories:
-        url = routes.absolute(story.url, site.config.base_url)
+        url = routes.absolute(story.url, config.base_url)
         creators = "".join(f"<dc:creator>{escape(a)}</dc:creator>" for a in story.authors)
         out.append(
             f"<item>\n<title>{escape(story.title)}</title>\n<link>{escape(url)}</link>\n"
@@ -128,13 +151,13 @@ def _rss(stories, title, feed_url, home, site) -> str:
     return "".join(out)
 
 
-def _json_feed(stories, title, feed_url, home, site) -> str:
+def _json_feed(stories, title, feed_url, home, config) -> str:
     feed = {
         "version": "https://jsonfeed.org/version/1.1", "title": title,
-        "home_page_url": home, "feed_url": feed_url, "language": site.config.language,
+        "home_page_url": home, "feed_url": feed_url, "language": config.language,
         "items": [{
-            "id": routes.absolute(s.url, site.config.base_url),
-            "url": routes.absolute(s.url, site.config.base_url),
+            "id": routes.absolute(s.url, config.base_url),
+            "url": routes.absolute(s.url, config.base_url),
             "title": s.title, "content_html": s.html, "summary": s.summary,
             "date_published": s.published.isoformat(),
             **({"date_modified": s.updated.isoformat()} if s.updated else {}),
@@ -143,7 +166,7 @@ def _json_feed(stories, title, feed_url, home, site) -> str:
             "tags": [t.name for t in s.tags],
         } for s in stories],
     }
-    if site.config.description:
-        feed["description"] = site.config.description
+    if config.description:
+        feed["description"] = config.description
     # Escaping '<' keeps the JSON safe even if a file is ever inlined into a page.
     return json.dumps(feed, ensure_ascii=False, indent=1).replace("<", "\\u003c") + "\n"

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from functools import cached_property
+from typing import Any, NamedTuple
 
 from digest.config import Config
 
@@ -104,20 +106,80 @@ class Edition:
         return tuple(story for group in self.groups for story in group.stories)
 
 
+class IndexListing(NamedTuple):
+    """A Listing by URL: one term and its stories' URLs, newest first."""
+
+    term: Term
+    urls: tuple[str, ...]
+
+
+class IndexEdition(NamedTuple):
+    """An Edition by URL: one day, its sections in configured order, and its neighbours."""
+
+    day: date
+    groups: tuple[IndexListing, ...]
+    previous: date | None
+    next: date | None
+
+
 @dataclass(**RECORD)
-class Site:
-    """Everything the renderer needs, collated from the articles and the config."""
+class Index:
+    """The collated site with stories named by URL: what plans pages and keys them."""
 
     config: Config
-    stories: tuple[Story, ...]
-    editions: tuple[Edition, ...]
-    sections: tuple[Listing, ...]
-    tags: tuple[Listing, ...]
-    outlets: tuple[Listing, ...]
-    story_index: dict[str, int]
+    entries: dict[str, Any]  # URL -> collate.Entry
+    urls: tuple[str, ...]  # newest first
+    editions: tuple[IndexEdition, ...]
+    listings: dict[str, tuple[IndexListing, ...]]  # 'sections' | 'tags' | 'outlets' -> …
+
+
+class Site:
+    """The whole site as templates may read it through `site`: stories, editions, listings.
+
+    Built on first use from the Index and a function fetching Stories by URL; the theme does
+    not use it (pages get what they show), so a build only pays for it when a template does.
+    """
+
+    def __init__(self, index: Index, story: Callable[[str], Story]):
+        self.config = index.config
+        self._index, self._story = index, story
+
+    @cached_property
+    def stories(self) -> tuple[Story, ...]:
+        return tuple(self._story(url) for url in self._index.urls)
+
+    @cached_property
+    def editions(self) -> tuple[Edition, ...]:
+        return tuple(edition_of(e, self._story) for e in self._index.editions)
+
+    @cached_property
+    def sections(self) -> tuple[Listing, ...]:
+        return self._listings("sections")
+
+    @cached_property
+    def tags(self) -> tuple[Listing, ...]:
+        return self._listings("tags")
+
+    @cached_property
+    def outlets(self) -> tuple[Listing, ...]:
+        return self._listings("outlets")
 
     def story(self, url: str) -> Story:
-        return self.stories[self.story_index[url]]
+        return self._story(url)
+
+    def _listings(self, kind: str) -> tuple[Listing, ...]:
+        return tuple(listing_of(item, self._story) for item in self._index.listings[kind])
+
+
+def listing_of(item: IndexListing, story: Callable[[str], Story]) -> Listing:
+    """IndexListing -> Listing, fetching its Stories."""
+    return Listing(term=item.term, stories=tuple(story(url) for url in item.urls))
+
+
+def edition_of(item: IndexEdition, story: Callable[[str], Story]) -> Edition:
+    """IndexEdition -> Edition, fetching its Stories."""
+    return Edition(day=item.day, groups=tuple(listing_of(g, story) for g in item.groups),
+                   previous=item.previous, next=item.next)
 
 
 @dataclass(**RECORD)

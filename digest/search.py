@@ -15,10 +15,11 @@ import html
 import re
 import subprocess
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from digest.model import Site
+from digest.model import Story
 
 INDEX_FOLDER = "pagefind/"
 _TOKEN = re.compile(r"[^\W_]+")
@@ -55,10 +56,10 @@ class Record:
     sort: dict[str, str]
 
 
-def records(site: Site) -> list[Record]:
-    """Site -> one search record per story: segmented text, original text, facets."""
+def records(stories: Iterable[Story]) -> list[Record]:
+    """Stories -> one search record each: segmented text, original text, facets."""
     found = []
-    for story in site.stories:
+    for story in stories:
         # What the page shows (the excerpt, in excerpt mode): the index never reveals more.
         original = " ".join(html.unescape(_TAGS.sub(" ", story.html)).split())
         found.append(Record(
