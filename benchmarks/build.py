@@ -42,7 +42,7 @@ def edit_one(project: Path, round_number: int) -> None:
 
 
 def clean_output(project: Path) -> None:
-    for name in ("site", ".site.digest"):
+    for name in ("site", ".site.digest", ".digest-cache"):
         shutil.rmtree(project / name, ignore_errors=True)
 
 

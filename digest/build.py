@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
+import pickle
 import re
 import time
 from collections.abc import Iterator
@@ -10,13 +12,26 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from digest import collate as collating
+from digest.cache import (
+    CACHE_DIR,
+    StoryStore,
+    cache_lock,
+    content_key,
+    load_state,
+    pack_entry,
+    pack_problems,
+    save_state,
+    unpack_entry,
+    unpack_problems,
+)
 from digest.config import CONFIG_FILE, Config, load_config
-from digest.content import find_sources, load_article
+from digest.content import load_article, scan_sources
 from digest.errors import Diagnostic, DigestError, TemplateError
-from digest.model import Page, RenderedPage, Story
-from digest.output import WriteReport, build_lock, check_owned, publish
+from digest.model import Index, Page, RenderedPage, Story
+from digest.output import WriteReport, build_lock, check_owned, output_generation, publish
 from digest.parallel import default_jobs, map_ordered
 from digest.project import stale_overrides
 from digest.render import PAGE_TEMPLATES, Renderer, plan, site_fingerprint
@@ -38,6 +53,7 @@ class BuildOptions:
     now: datetime | None = None
     write: bool = True  # False: keep the site in memory only (the preview serves it so)
     search: bool = True  # build the Pagefind search index
+    cache: bool = True  # with write: remember parsed content and page keys in .digest-cache/
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -76,45 +92,48 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
     return Builder(options).build(EVERYTHING, progress)
 
 
-@dataclass(frozen=True, slots=True)
-class _Loaded:
-    """One content file as last read: its stamp, and the Story (or problems) it gave."""
-
-    stamp: tuple[int, int, int]
-    story: Story | None
-    entry: collating.Entry | None
-    problems: tuple[Diagnostic, ...]
-
-
 class Builder:
     """Builds one project again and again, redoing only what a change needs.
 
-    A config change reloads everything; a content change re-reads only the files whose
-    stamp changed and re-renders; a template change re-renders from the stories it holds; a
-    static change only copies files. State is replaced only after a build succeeds, so a failed
-    build leaves both the site and the builder as they were.
+    Between runs it remembers, per content file, the stamp and content key it last saw and the
+    Entry and Story it gave, and per page the key of what the page was made from: in memory
+    between builds of one process (the preview), and in `.digest-cache/` between processes.
+    A build re-reads only files whose stamp changed, parses only contents it has not seen,
+    renders only pages whose key changed and writes only files whose bytes changed. State is
+    replaced only after a build succeeds: a failed build leaves site and memory as they were.
     """
 
     def __init__(self, options: BuildOptions):
         self.options = options
         self.out = options.out or options.project / "site"
+        self.cache_dir = options.project / CACHE_DIR if options.write and options.cache \
+            else None
+        self.store = StoryStore(self.cache_dir / "stories.sqlite") if self.cache_dir else None
+        self.state: dict[str, Any] | None = None  # what the last build saw and made
+        self.blobs: dict[str, bytes] = {}  # content key -> pickled Story, beside the store
         self.config: Config | None = None
-        self.loaded: dict[Path, _Loaded] = {}
-        self.site = None
         self.env = None
+        self.index: Index | None = None
         self.pages: tuple[Page, ...] = ()
-        self.rendered: dict[str, bytes] = {}
-        self.files: dict[str, bytes] = {}  # every output file of the last good build
+        self.rendered: dict[str, bytes] = {}  # without a cache folder: every page's bytes
+        self.files: dict[str, bytes] = {}  # without a cache folder: every output file
         self.search_files: dict[str, bytes] = {}
         self.template_warnings: list[Diagnostic] = []
-        self.page_keys: dict[str, str] = {}  # page URL -> fingerprint of what it was made from
-        self.generation = 0  # counts template environments, so a template edit changes keys
+        self.templates_part = ""
         self.diagnostics: list[Diagnostic] = []
 
     def build(self, changed: frozenset[str] = EVERYTHING,
               progress: Progress | None = None) -> BuildResult:
         """Rebuild after the given kinds of change; raise DigestError when it cannot."""
-        progress = progress or Progress()
+        if self.cache_dir is None:
+            return self._build(changed, progress or Progress())
+        with cache_lock(self.cache_dir):
+            try:
+                return self._build(changed, progress or Progress())
+            finally:
+                self.store.close()  # forked workers must not share the connection
+
+    def _build(self, changed: frozenset[str], progress: Progress) -> BuildResult:
         timings: list[tuple[str, float]] = []
         started = time.perf_counter()
 
@@ -125,28 +144,37 @@ class Builder:
             timings.append((name, time.perf_counter() - begin))
 
         options, project = self.options, self.options.project
-        config, loaded, site, env = self.config, self.loaded, self.site, self.env
-        diagnostics, pages, rendered = self.diagnostics, self.pages, self.rendered
-        page_keys, generation = self.page_keys, self.generation
-        search_files, template_warnings = self.search_files, self.template_warnings
-        if config is None:
+        if self.state is None:
+            self.state = load_state(self.cache_dir) if self.cache_dir else {}
+        state = self.state
+        if self.config is None:
             changed = EVERYTHING
+            with step("check"):
+                unchanged = self._unchanged_result(state, started, timings)
+            if unchanged:
+                return unchanged
+        config, index, env = self.config, self.index, self.env
+        diagnostics, pages = self.diagnostics, self.pages
+        search_files, template_warnings = self.search_files, self.template_warnings
+        templates_part = self.templates_part
         with step("config"):
             if CONFIG in changed:
                 new_config = load_config(_config_path(options), base_url=options.base_url)
                 if new_config != config:
-                    config, loaded, changed = new_config, {}, EVERYTHING
+                    config, changed = new_config, EVERYTHING
                 if options.write:
                     check_owned(self.out.absolute())
+        config_part = repr(config)
+        sources, entries, problems = state.get("sources", {}), {}, state.get("problems", {})
         if CONTENT in changed:
             with step("load"):
-                loaded = self._load(config, loaded, progress)
+                sources, entries, problems = self._load(state, config, config_part, progress)
             with step("collate"):
-                entries = [item.entry for item in loaded.values() if item.entry]
-                selected = collating.select(entries, now=build_now(options),
+                selected = collating.select(entries.values(), now=build_now(options),
                                             drafts=options.drafts, future=options.future)
-                site, collisions = collating.collate(selected, config)
-                diagnostics = [d for entry in loaded.values() for d in entry.problems]
+                index, collisions = collating.collate(selected, config)
+                diagnostics = [d for key in dict.fromkeys(key for _, key in sources.values())
+                               for d in unpack_problems(problems.get(key, ()))]
                 diagnostics += collisions
             if options.strict and any(d.is_error for d in diagnostics):
                 raise DigestError(diagnostics)
@@ -157,59 +185,165 @@ class Builder:
                 if template_problems:
                     raise TemplateError(template_problems)
                 template_warnings = stale_overrides(project)
-        if TEMPLATES in changed:
-            generation += 1
-        if changed & {CONTENT, TEMPLATES}:
+                templates_part = _templates_fingerprint(project / "templates")
+        key_of = {path: key for path, (_, key) in sources.items()}
+        fetch = self._fetcher(index, key_of)
+        old_keys = self._reusable_page_keys(state, config_part)
+        page_keys, reused = old_keys, set()
+        if changed & {CONTENT, TEMPLATES} or not old_keys:
             with step("render"):
-                pages = tuple(plan(site))
-                by_path = {item.entry.path: item.story for item in loaded.values() if item.entry}
-                renderer = Renderer(site, env, pages,
-                                    lambda url, index=site: by_path[index.entries[url].path])
-                site_part = site_fingerprint(site, generation)
-                keys = {p.url: renderer.fingerprint(p, site_part) for p in pages}
-                reuse = _pages_can_be_reused(project / "templates")
-                todo = tuple(p for p in pages if not (
-                    reuse and page_keys.get(p.url) == keys[p.url]))
+                pages = tuple(plan(index))
+                renderer = Renderer(index, env, pages, fetch)
+                site_part = site_fingerprint(index, templates_part)
+                page_keys = {p.url: renderer.fingerprint(p, site_part) for p in pages}
+                todo = tuple(p for p in pages if old_keys.get(p.url) != page_keys[p.url])
+                reused = {output_path(p.url) for p in pages if p.url in old_keys} - {
+                    output_path(p.url) for p in todo}
                 progress.stage("rendering", len(todo))
                 done = {r.path: r.data for r in _render_pages(renderer, todo, options.jobs,
                                                               progress)}
-                rendered = {path: done[path] if path in done else rendered[path]
-                            for path in (output_path(p.url) for p in pages)}
-                page_keys = keys
-        if options.search and (changed & {CONFIG, CONTENT} or not search_files):
-            with step("search"):
-                by_path = {item.entry.path: item.story for item in loaded.values() if item.entry}
-                search_files = index_files(records(by_path[site.entries[url].path]
-                                                   for url in site.urls), config.language)
+        else:
+            done, reused = {}, {output_path(p.url) for p in pages}
+        search_paths = set()
+        if options.search:
+            if changed & {CONFIG, CONTENT} or not (search_files or state.get("search")):
+                with step("search"):
+                    search_files = index_files(records(fetch(url) for url in index.urls),
+                                               config.language)
+            elif not search_files:
+                search_paths = set(state["search"])
+        rendered = {**self.rendered, **done} if self.cache_dir is None else done
         files = {**rendered, **_static_files(project),
                  **(search_files if options.search else {})}
         report = WriteReport(written=0, removed=0, unchanged=len(files), swapped=False)
         if options.write:
             with step("write"), build_lock(self.out.absolute()):
-                report = publish(files, self.out)
-        self.config, self.loaded, self.site, self.env = config, loaded, site, env
+                report = publish(files, self.out,
+                                 keep=(reused | search_paths) if self.cache_dir else set())
+        new_state = {
+            "options": self._options_part(), "config": config_part,
+            "inputs": _input_stamps(project, _config_path(options)), "sources": sources,
+            "entries": {key: pack_entry(entries[key]) if key in entries else None
+                        for _, key in sources.values()} if CONTENT in changed
+            else state["entries"],
+            "problems": {key: problems[key] for _, key in sources.values() if key in problems},
+            "page_keys": page_keys, "articles": len(index.urls), "pages": len(pages),
+            "generation": output_generation(self.out) if options.write else None,
+            "next_reveal": collating.next_reveal(entries.values(), now=build_now(options),
+                                                 future=options.future)
+            if CONTENT in changed else state.get("next_reveal"),
+            "diagnostics": pack_problems((*diagnostics, *template_warnings)),
+            "search": sorted(search_paths or (search_files if options.search else ())),
+        }
+        if self.cache_dir:
+            with step("cache"):
+                self.store.put((key, blob) for key, blob in self.blobs.items())
+                self.blobs = {}
+                self.store.keep_only({key for _, key in sources.values()})
+                save_state(self.cache_dir, new_state)
+        else:
+            in_use = {key for _, key in sources.values()}
+            self.blobs = {key: blob for key, blob in self.blobs.items() if key in in_use}
+        self.state, self.config, self.index, self.env = new_state, config, index, env
         self.diagnostics, self.pages, self.rendered = diagnostics, pages, rendered
-        self.page_keys, self.generation, self.files = page_keys, generation, files
+        self.files = files if self.cache_dir is None else {}
         self.search_files, self.template_warnings = search_files, template_warnings
-        return BuildResult(articles=len(site.urls), pages=len(pages),
+        self.templates_part = templates_part
+        return BuildResult(articles=len(index.urls), pages=len(pages),
                            seconds=time.perf_counter() - started,
                            diagnostics=(*diagnostics, *template_warnings), report=report,
                            timings=tuple(timings), out=self.out)
 
-    def _load(self, config: Config, previous: dict[Path, _Loaded],
-              progress: Progress) -> dict[Path, _Loaded]:
-        """content/ -> every file's Story, re-reading only files whose stamp changed."""
-        sources = find_sources(self.options.project / "content")
-        stamps = {path: _stamp(path) for path in sources}
-        stale = [p for p in sources if p not in previous or previous[p].stamp != stamps[p]]
+    def _unchanged_result(self, state: dict[str, Any], started: float,
+                          timings: list) -> BuildResult | None:
+        """The last build's result when no input changed since it and its output is intact."""
+        options = self.options
+        if not state or not options.write or state.get("options") != self._options_part():
+            return None
+        if state["inputs"] != _input_stamps(options.project, _config_path(options)):
+            return None
+        reveal = state["next_reveal"]
+        if reveal is not None and build_now(options).timestamp() >= reveal:
+            return None
+        stamps = scan_sources(options.project / "content", options.project)
+        known = state["sources"]
+        if len(stamps) != len(known) or any(
+                known.get(path, ((),))[0] != stamp for path, stamp in stamps.items()):
+            return None
+        if output_generation(self.out) != state["generation"]:
+            return None
+        files = state["pages"]
+        return BuildResult(articles=state["articles"], pages=files,
+                           seconds=time.perf_counter() - started,
+                           diagnostics=unpack_problems(state["diagnostics"]),
+                           report=WriteReport(written=0, removed=0, unchanged=files,
+                                              swapped=False),
+                           timings=tuple(timings), out=self.out)
+
+    def _options_part(self) -> list:
+        options = self.options
+        return [str(self.out.absolute()), str(options.config_path), options.base_url,
+                options.drafts, options.future, options.search]
+
+    def _load(self, state: dict[str, Any], config: Config, config_part: str,
+              progress: Progress) -> tuple[dict, dict, dict]:
+        """content/ -> ({path: (stamp, key)}, {key: Entry}, {key: packed problems}),
+        reading only files whose stamp changed and parsing only contents not seen before."""
+        same_config = state.get("config") == config_part
+        known = state.get("sources", {}) if same_config else {}
+        packed = state.get("entries", {}) if same_config else {}
+        problems = dict(state.get("problems", {})) if same_config else {}
+        stamps = scan_sources(self.options.project / "content", self.options.project)
+        sources, stale = {}, []
+        for path, stamp in stamps.items():
+            previous = known.get(path)
+            if previous is not None and previous[0] == stamp and stamp != NO_STAMP:
+                sources[path] = previous
+            else:
+                stale.append(path)
         progress.stage("reading", len(stale))
-        results = _load_stories(stale, self.options.project, config, self.options.jobs,
-                                progress)
-        fresh = {path: _Loaded(stamp=stamps[path], story=story, problems=tuple(problems),
-                               entry=collating.entry(story) if story else None)
-                 for path, (story, problems) in zip(stale, results, strict=True)}
-        return {path: fresh.get(path) or previous[path] for path in sources
-                if path in fresh or path in previous}
+        results = _load_stories(stale, self.options.project, config, config_part, set(packed),
+                                self.options.jobs, progress)
+        fresh = {}
+        for path, (key, entry, blob, found) in zip(stale, results, strict=True):
+            sources[path] = (_trusted(stamps[path]), key)
+            if key not in packed:
+                fresh[key] = entry
+                problems[key] = found
+                if blob is not None:
+                    self.blobs[key] = blob
+        terms: dict = {}
+        entries = {}
+        for _, key in sources.values():
+            if key in fresh:
+                if fresh[key] is not None:
+                    entries[key] = fresh[key]
+            elif packed.get(key) is not None:
+                entries[key] = unpack_entry(packed[key], terms)
+        return sources, entries, {k: v for k, v in problems.items() if v}
+
+    def _fetcher(self, index: Index, key_of: dict[str, str]):
+        """URL -> its Story, from this build's new parses or the store (or memory)."""
+        blobs, store, entries = self.blobs, self.store, index.entries
+
+        def fetch(url: str) -> Story:
+            key = key_of[entries[url].path]
+            blob = blobs.get(key)
+            return pickle.loads(blob) if blob is not None else store.get(key)
+
+        return fetch
+
+    def _reusable_page_keys(self, state: dict[str, Any], config_part: str) -> dict[str, str]:
+        """The last build's page keys, when its pages are still there to keep."""
+        if state.get("config") != config_part or not _pages_can_be_reused(
+                self.options.project / "templates"):
+            return {}
+        if self.cache_dir is None:
+            return state.get("page_keys", {}) if self.rendered else {}
+        if state.get("options") != self._options_part() or \
+                output_generation(self.out) != state.get("generation"):
+            return {}
+        return state.get("page_keys", {})
 
 
 def _pages_can_be_reused(project_templates: Path) -> bool:
@@ -224,12 +358,50 @@ def _pages_can_be_reused(project_templates: Path) -> bool:
 _READS_SITE = re.compile(r"\bsite\s*\.")
 
 
-def _stamp(path: Path) -> tuple[int, int, int]:
+NO_STAMP = ()
+RACY_NS = 50_000_000  # a file changed this recently may change again within one clock tick
+
+
+def _trusted(stamp: tuple[int, ...]) -> tuple[int, ...]:
+    """A stat stamp to remember, or NO_STAMP when it is too fresh to vouch for the bytes read
+    (the file may be rewritten within the same timestamp), so the next build re-reads it."""
+    if not stamp or max(stamp[0], stamp[1]) > time.time_ns() - RACY_NS:
+        return NO_STAMP
+    return stamp
+
+
+def _input_stamps(project: Path, config_path: Path | None) -> list:
+    """Stamps of every input but content/: the config file, templates, static files and the
+    theme, so a build can tell that none changed without reading them."""
+    stamps = []
+    for root in (project / "templates", project / "static", theme_dir()):
+        for folder, subfolders, files in os.walk(root):
+            subfolders.sort()
+            for name in sorted(files):
+                stamps.append(_file_stamp(os.path.join(folder, name)))
+    if config_path is not None:
+        stamps.append(_file_stamp(str(config_path)))
+    return stamps
+
+
+def _file_stamp(path: str) -> list:
     try:
-        stat = path.stat()
+        stat = os.stat(path)
     except OSError:
-        return (0, 0, 0)  # gone since the scan: reading it will report the problem
-    return (stat.st_mtime_ns, stat.st_size, stat.st_ino)
+        return [path]
+    return [path, *_trusted((stat.st_mtime_ns, stat.st_ctime_ns, stat.st_size, stat.st_ino))]
+
+
+def _templates_fingerprint(project_templates: Path) -> str:
+    """The bytes of every template, the project's and the theme's, as one hash."""
+    digest = hashlib.blake2b(digest_size=16)
+    for root in (project_templates, theme_dir()):
+        if root.is_dir():
+            for path in sorted(root.rglob("*")):
+                if path.is_file():
+                    digest.update(f"{path.relative_to(root)}\x00".encode())
+                    digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 def _config_path(options: BuildOptions) -> Path | None:
@@ -243,20 +415,36 @@ def _config_path(options: BuildOptions) -> Path | None:
 
 
 _WORKER_CONFIG: Config | None = None
+_WORKER_CONFIG_PART = ""
+_WORKER_KNOWN: set[str] = set()
 _WORKER_RENDERER: Renderer | None = None
 
 
-def _load_one(job: tuple[Path, str]) -> tuple[Story | None, list[Diagnostic]]:
-    path, shown = job
+def _load_one(job: tuple[str, Path]) -> tuple[str, Any, bytes | None, tuple]:
+    """(shown path, file) -> (content key, Entry, pickled Story, packed problems); only the
+    key when the content was seen before."""
+    shown, path = job
+    try:
+        data = path.read_bytes()
+    except OSError:
+        data = b""  # load_article reports why
+    key = content_key(data, shown, _WORKER_CONFIG_PART)
+    if key in _WORKER_KNOWN:
+        return key, None, None, ()
     article, problems = load_article(path, shown, _WORKER_CONFIG)
-    return (collating.make_story(article, _WORKER_CONFIG) if article else None), problems
+    if article is None:
+        return key, None, None, pack_problems(problems)
+    story = collating.make_story(article, _WORKER_CONFIG)
+    return (key, collating.entry(story), pickle.dumps(story, pickle.HIGHEST_PROTOCOL),
+            pack_problems(problems))
 
 
-def _load_stories(sources: list[Path], project: Path, config: Config, jobs: int,
-                  progress: Progress) -> list[tuple[Story | None, list[Diagnostic]]]:
-    global _WORKER_CONFIG
-    _WORKER_CONFIG = config  # read by forked workers; set before they start
-    jobs_list = [(path, _shown(path, project)) for path in sources]
+def _load_stories(paths: list[str], project: Path, config: Config, config_part: str,
+                  known: set[str], jobs: int, progress: Progress) -> list[tuple]:
+    global _WORKER_CONFIG, _WORKER_CONFIG_PART, _WORKER_KNOWN
+    # read by forked workers; set before they start
+    _WORKER_CONFIG, _WORKER_CONFIG_PART, _WORKER_KNOWN = config, config_part, known
+    jobs_list = [(shown, project / shown) for shown in paths]
     return map_ordered(_load_one, jobs_list, jobs=jobs, advance=progress.advance)
 
 
@@ -284,10 +472,3 @@ def _static_files(project: Path) -> dict[str, bytes]:
             if path.is_file() and not any(p.startswith(".") for p in path.relative_to(root).parts):
                 files["static/" + path.relative_to(root).as_posix()] = path.read_bytes()
     return files
-
-
-def _shown(path: Path, project: Path) -> str:
-    try:
-        return path.relative_to(project).as_posix()
-    except ValueError:
-        return str(path)

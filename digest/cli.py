@@ -11,9 +11,6 @@ from collections import Counter
 from pathlib import Path
 
 import click
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from digest import __version__
 from digest.build import BuildOptions, BuildResult, build
@@ -24,13 +21,35 @@ from digest.parallel import default_jobs
 
 PROGRESS_FROM = 500  # items; smaller builds finish before a bar would help
 
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+class _Console:
+    """rich's stderr console, imported on first use: a quiet build never pays for it."""
+
+    def __getattr__(self, name: str):
+        if "console" not in self.__dict__:
+            from rich.console import Console
+
+            self.__dict__["console"] = Console(stderr=True, highlight=False, soft_wrap=True)
+        console = self.__dict__["console"]
+        return console if name == "console" else getattr(console, name)
+
+
+err = _Console()
+
+
+def _bar(description: str, disable: bool):
+    """A transient rich progress bar on stderr (disabled: draws nothing)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    return Progress(TextColumn(description), BarColumn(), MofNCompleteColumn(),
+                    TimeElapsedColumn(), console=err.console, transient=True, disable=disable)
 
 
 class BarProgress(BuildProgress):
     """Draws build stages as a rich progress bar on the terminal."""
 
-    def __init__(self, bar: Progress):
+    def __init__(self, bar):
         self.bar, self.task = bar, None
 
     def stage(self, name: str, total: int) -> None:
@@ -67,10 +86,11 @@ def build_command(config_path, out, base_url, drafts, future, strict, no_search,
                            future=future, strict=strict, search=not no_search,
                            **({"jobs": jobs} if jobs else {}))
     try:
-        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                      TimeElapsedColumn(), console=err, transient=True,
-                      disable=quiet or not err.is_terminal) as bar:
-            result = build(options, BarProgress(bar))
+        if quiet:
+            result = build(options)
+        else:
+            with _bar("{task.description}", disable=not err.is_terminal) as bar:
+                result = build(options, BarProgress(bar))
     except DigestError as exc:
         _print_diagnostics(exc.diagnostics)
         err.print("[red]build failed[/red]; the previous site was left as it was")
@@ -102,9 +122,7 @@ def ingest_command(inputs, config_path, force, dry_run, report, jobs, quiet):
         sys.exit(1)
     options = IngestOptions(project=Path("."), config=config, force=force, dry_run=dry_run,
                             jobs=jobs or default_jobs())
-    with Progress(TextColumn("ingesting"), BarColumn(), MofNCompleteColumn(),
-                  TimeElapsedColumn(), console=err, transient=True,
-                  disable=quiet or not err.is_terminal) as bar:
+    with _bar("ingesting", disable=quiet or not err.is_terminal) as bar:
         task = bar.add_task("ingesting", total=None)
         outcomes = ingest(list(inputs), options, advance=lambda n: bar.advance(task, n))
     if report == "json":
@@ -264,6 +282,8 @@ def _print_outcomes(outcomes, quiet: bool, dry_run: bool) -> None:
                       f"{_escape(outcome.source)}{detail}")
     if quiet:
         return
+    from rich.table import Table
+
     table = Table(title="digest ingest" + (" (dry run)" if dry_run else ""))
     table.add_column("status")
     table.add_column("count", justify="right")

@@ -23,6 +23,39 @@ def find_sources(content_dir: Path) -> list[Path]:
     return found
 
 
+def scan_sources(content_dir: Path, project: Path) -> dict[str, tuple[int, ...]]:
+    """Content folder -> {path shown relative to the project: stat stamp} for the files
+    find_sources lists, in the same order, without building a Path per file."""
+    found: dict[str, tuple[int, ...]] = {}
+    prefix = content_dir.relative_to(project).as_posix() if content_dir.is_relative_to(project) \
+        else str(content_dir)
+    _scan(str(content_dir), prefix, found)
+    return found
+
+
+def _scan(folder: str, shown: str, found: dict[str, tuple[int, ...]]) -> None:
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError:
+        return
+    folders = []
+    for item in entries:
+        name = item.name
+        if item.is_dir():
+            if not name.startswith((".", "_")) and not item.is_symlink():
+                folders.append(item)
+        elif name.endswith((".md", ".markdown")) and not name.startswith("."):
+            try:
+                stat = item.stat()
+            except OSError:
+                found[f"{shown}/{name}"] = ()  # gone or a broken link: reading reports it
+                continue
+            found[f"{shown}/{name}"] = (stat.st_mtime_ns, stat.st_ctime_ns, stat.st_size,
+                                        stat.st_ino)
+    for item in folders:  # files first, then folders: the order os.walk gives
+        _scan(item.path, f"{shown}/{item.name}", found)
+
+
 def load_article(path: Path, shown: str, config: Config) -> tuple[Article | None,
                                                                     list[Diagnostic]]:
     """One Markdown file -> (Article or None, diagnostics naming it as `shown`)."""

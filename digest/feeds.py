@@ -6,12 +6,24 @@ import json
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from email.utils import format_datetime as rfc822
-from xml.sax.saxutils import escape, quoteattr
 
 from digest import routes
 from digest.model import Index, Page, Story
 
 SITEMAP_LIMIT = 50_000
+_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+
+
+def escape(text: str) -> str:
+    """Text -> XML character data ('&', '<', '>' escaped)."""
+    return text.translate(_ESCAPES)
+
+
+def quoteattr(text: str) -> str:
+    """Text -> a double-quoted XML attribute value."""
+    return '"' + escape(text).replace('"', "&quot;").replace("\n", "&#10;").replace(
+        "\r", "&#13;").replace("\t", "&#9;") + '"'
+
 _XML_DECL = '<?xml version="1.0" encoding="utf-8"?>\n'
 
 

@@ -6,9 +6,6 @@ import html
 from dataclasses import dataclass
 from functools import cache
 
-from markdown_it import MarkdownIt
-from mdit_py_plugins.footnote import footnote_plugin
-
 from digest.text import truncate_chars
 
 
@@ -23,7 +20,10 @@ class RenderedMarkdown:
 
 
 @cache
-def _parser() -> MarkdownIt:
+def _parser():
+    from markdown_it import MarkdownIt  # imported here: a build with nothing to parse skips it
+    from mdit_py_plugins.footnote import footnote_plugin
+
     # html=False escapes raw HTML: scraped text is untrusted. validateLink keeps its default,
     # which refuses javascript:, vbscript:, file: and non-image data: URLs.
     return (MarkdownIt("commonmark", {"html": False, "typographer": False})

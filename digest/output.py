@@ -16,7 +16,7 @@ import hashlib
 import json
 import os
 import shutil
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Set
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -73,11 +73,12 @@ def check_owned(out: Path) -> None:
             f"(no {MARKER} file); remove it or choose another --out", str(out))])
 
 
-def publish(files: Mapping[str, bytes], out: Path) -> WriteReport:
-    """Output files {relative path: bytes} -> the same tree in `out`, swapped in atomically.
-    Any failure (a full or read-only disk) raises OutputError and leaves `out` as it was."""
+def publish(files: Mapping[str, bytes], out: Path, keep: Set[str] = frozenset()) -> WriteReport:
+    """Output files {relative path: bytes}, plus the files named in `keep` as `out` has them
+    now -> that tree in `out`, swapped in atomically. Any failure (a full or read-only disk)
+    raises OutputError and leaves `out` as it was."""
     try:
-        return _publish(files, out.absolute())
+        return _publish(files, out.absolute(), keep)
     except OSError as exc:
         raise _output_error(exc, out) from None
 
@@ -87,26 +88,37 @@ def _output_error(exc: OSError, where: Path) -> OutputError:
                               str(exc.filename or where))])
 
 
-def _publish(files: Mapping[str, bytes], out: Path) -> WriteReport:
+def output_generation(out: Path) -> str | None:
+    """The generation of the build in `out` (None when it holds no complete build)."""
+    return _generation(out.absolute())
+
+
+def _publish(files: Mapping[str, bytes], out: Path, keep: Set[str]) -> WriteReport:
     _recover(out)
     check_owned(out)
-    hashes = {path: _hash(data) for path, data in sorted(files.items())}
+    state = state_dir(out)
+    manifests = state / "manifests"
+    current = _manifest(out, manifests) if keep else {}
+    if keep - current.keys():
+        raise OutputError([error("the site changed under the build cache; build again",
+                                 str(out))])
+    hashes = {path: _hash(data) for path, data in files.items()}
+    hashes.update((path, current[path]) for path in keep)
+    hashes = dict(sorted(hashes.items()))
     generation = _hash(json.dumps(hashes, ensure_ascii=False).encode())
     marker = MARKER_TEXT.format(generation).encode()
     if _generation(out) == generation:
-        return WriteReport(written=0, removed=0, unchanged=len(files), swapped=False)
-    state = state_dir(out)
-    manifests = state / "manifests"
+        return WriteReport(written=0, removed=0, unchanged=len(hashes), swapped=False)
     manifests.mkdir(parents=True, exist_ok=True)
     twin, old_hashes = _prepare_twin(state / "next", out, manifests)
     (twin / MARKER).unlink(missing_ok=True)  # the twin is dirty until it is complete
-    written, removed = _apply(twin, files, hashes, old_hashes)
+    written, removed = _apply(twin, out, files, hashes, old_hashes)
     (manifests / f"{generation}.json").write_text(json.dumps(hashes, ensure_ascii=False))
     _write(twin / MARKER, marker)
     _swap(twin, out)
     _prune_manifests(manifests, keep={generation, _generation(twin)})
     return WriteReport(written=written, removed=removed, swapped=True,
-                       unchanged=len(files) - written)
+                       unchanged=len(hashes) - written)
 
 
 def _hash(data: bytes) -> str:
@@ -147,15 +159,24 @@ def _prepare_twin(twin: Path, out: Path, manifests: Path) -> tuple[Path, dict[st
     return twin, current
 
 
-def _apply(twin: Path, files: Mapping[str, bytes], hashes: Mapping[str, str],
+def _apply(twin: Path, out: Path, files: Mapping[str, bytes], hashes: Mapping[str, str],
            old_hashes: Mapping[str, str]) -> tuple[int, int]:
+    """Bring the twin to `hashes`: write new bytes, hard-link kept files from `out`."""
     todo = [relative for relative, digest in hashes.items()
             if old_hashes.get(relative) != digest or not (twin / relative).exists()]
     for folder in sorted({_inside(twin, relative).parent for relative in todo}):
         folder.mkdir(parents=True, exist_ok=True)
+
+    def put(relative: str) -> None:
+        if relative in files:
+            _write(twin / relative, files[relative])
+        else:  # kept as the live site has it: share its file
+            (twin / relative).unlink(missing_ok=True)
+            os.link(out / relative, twin / relative)
+
     # File creation waits on the disk, not the interpreter: a few threads overlap it.
     with ThreadPoolExecutor(WRITERS) as writers:
-        list(writers.map(lambda relative: _write(twin / relative, files[relative]), todo))
+        list(writers.map(put, todo))
     written = len(todo)
     stale = [relative for relative in old_hashes if relative not in hashes]
     for relative in stale:

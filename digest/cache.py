@@ -1,0 +1,164 @@
+"""The build's memory between runs, in `.digest-cache/` inside the project.
+
+Two files: `stories.sqlite` maps a content key (a hash of one file's bytes, its path, the
+config and digest's version) to the Story that file gave, pickled; `state.bin` is what the last
+build saw and made: each content file's stat stamp and key, each key's Entry, every page's key,
+and the fingerprint of every other input. A `lock` file keeps two builds apart. Anything
+unreadable (a crash, a digest upgrade, a hand edit) is treated as no cache at all.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import marshal
+import os
+import pickle
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from digest import __version__
+from digest.collate import Entry
+from digest.errors import Diagnostic, Location, OutputError, Severity, error
+from digest.model import Story, Term
+
+CACHE_DIR = ".digest-cache"
+FORMAT = 1
+
+
+def content_key(data: bytes, shown: str, config_part: str) -> str:
+    """A file's bytes, its shown path and the config -> the key of the Story it gives."""
+    digest = hashlib.blake2b(data, digest_size=16)
+    digest.update(f"\x00{shown}\x00{config_part}\x00{__version__}".encode())
+    return digest.hexdigest()
+
+
+@contextmanager
+def cache_lock(folder: Path) -> Iterator[None]:
+    """Hold the project's build lock, or raise OutputError when another build holds it."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        ignore = folder / ".gitignore"
+        if not ignore.exists():  # git-ignored whatever the project's own .gitignore says
+            ignore.write_text("# written by digest: the build cache, never committed\n*\n")
+        handle = open(folder / "lock", "w")  # noqa: SIM115 (closed below)
+    except OSError as exc:
+        raise OutputError([error(f"cannot use the build cache: {exc.strerror or exc}",
+                                 str(folder))]) from None
+    with handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise OutputError([error("another digest build is running in this project; "
+                                     "try again when it finishes", str(folder))]) from None
+        yield
+
+
+class StoryStore:
+    """Content key -> pickled Story, in SQLite (only changed rows are written)."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self._db: sqlite3.Connection | None = None
+        self._pid = 0
+
+    @property
+    def db(self) -> sqlite3.Connection:
+        if self._db is None or self._pid != os.getpid():  # a forked worker opens its own
+            self._pid = os.getpid()
+            self._db = sqlite3.connect(self.path, isolation_level=None)
+            self._db.execute("pragma journal_mode=wal")
+            self._db.execute("pragma synchronous=normal")
+            self._db.execute("create table if not exists story (key text primary key, "
+                             "data blob not null)")
+        return self._db
+
+    def get(self, key: str) -> Story:
+        """Key -> its Story; KeyError when the store lacks it."""
+        row = self.db.execute("select data from story where key = ?", (key,)).fetchone()
+        if row is None:
+            raise KeyError(key)
+        return pickle.loads(row[0])
+
+    def put(self, items: Iterable[tuple[str, bytes]]) -> None:
+        """Store (key, pickled Story) pairs in one transaction."""
+        rows = list(items)
+        if rows:
+            with self.db:
+                self.db.executemany("insert or replace into story values (?, ?)", rows)
+
+    def keep_only(self, keys: set[str]) -> None:
+        """Drop stories no content file gives any more (once they are a third of the store)."""
+        stored = self.db.execute("select count(*) from story").fetchone()[0]
+        if stored > len(keys) * 1.5 + 100:
+            present = [row[0] for row in self.db.execute("select key from story")]
+            with self.db:
+                self.db.executemany("delete from story where key = ?",
+                                    [(key,) for key in present if key not in keys])
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+
+def load_state(folder: Path) -> dict[str, Any]:
+    """The last build's state, or {} when there is none usable."""
+    try:
+        state = marshal.loads((folder / "state.bin").read_bytes())
+    except (OSError, EOFError, ValueError, TypeError):
+        return {}
+    if not isinstance(state, dict) or state.get("format") != (FORMAT, __version__):
+        return {}
+    return state
+
+
+def save_state(folder: Path, state: dict[str, Any]) -> None:
+    """Write the state atomically (a crash leaves the old one or the new one)."""
+    temporary = folder / "state.bin.new"
+    with open(temporary, "wb") as handle:
+        handle.write(marshal.dumps({**state, "format": (FORMAT, __version__)}))
+    os.replace(temporary, folder / "state.bin")
+
+
+def pack_entry(entry: Entry) -> tuple:
+    """Entry -> plain values marshal can store."""
+    return (entry.url, entry.path, entry.timestamp, entry.day.toordinal(),
+            _pack_term(entry.section), tuple(_pack_term(t) for t in entry.tags),
+            _pack_term(entry.outlet) if entry.outlet else None, entry.draft, entry.written,
+            entry.lastmod, entry.fingerprint)
+
+
+def unpack_entry(row: tuple, terms: dict[tuple[str, str], Term]) -> Entry:
+    """pack_entry's values -> the Entry (terms shared through `terms`)."""
+    url, path, timestamp, day, section, tags, outlet, draft, written, lastmod, fp = row
+    return Entry(url, path, timestamp, date.fromordinal(day), _term(section, terms),
+                 tuple(_term(t, terms) for t in tags),
+                 _term(outlet, terms) if outlet else None, draft, written, lastmod, fp)
+
+
+def pack_problems(problems: Iterable[Diagnostic]) -> tuple:
+    return tuple((d.message, d.location.path if d.location else None,
+                  d.location.line if d.location else None, str(d.severity)) for d in problems)
+
+
+def unpack_problems(rows: Iterable[tuple]) -> tuple[Diagnostic, ...]:
+    return tuple(Diagnostic(message=message,
+                            location=Location(path=path, line=line) if path else None,
+                            severity=Severity(severity))
+                 for message, path, line, severity in rows)
+
+
+def _pack_term(term: Term) -> tuple[str, str]:
+    return (term.key, term.name)
+
+
+def _term(packed: tuple[str, str], terms: dict[tuple[str, str], Term]) -> Term:
+    found = terms.get(packed)
+    if found is None:
+        found = terms[packed] = Term(key=packed[0], name=packed[1])
+    return found
