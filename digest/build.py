@@ -146,6 +146,8 @@ class Builder:
         options, project = self.options, self.options.project
         if self.state is None:
             self.state = load_state(self.cache_dir) if self.cache_dir else {}
+            if self.store is not None and not self.store.usable():
+                self.state = {}  # the stories it names are gone
         state = self.state
         if self.config is None:
             changed = EVERYTHING

@@ -77,6 +77,18 @@ class StoryStore:
                              "data blob not null)")
         return self._db
 
+    def usable(self) -> bool:
+        """Whether the store opens as a database; a damaged one is removed (so it is empty)."""
+        existed = self.path.exists()
+        try:
+            self.db.execute("select count(*) from story").fetchone()
+        except sqlite3.DatabaseError:
+            self.close()
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+            return False
+        return existed
+
     def get(self, key: str) -> Story:
         """Key -> its Story; KeyError when the store lacks it."""
         row = self.db.execute("select data from story where key = ?", (key,)).fetchone()

@@ -1,0 +1,168 @@
+"""The build cache (.digest-cache/): later builds redo only what changed, and their output is
+byte for byte what a cold build makes of the same content."""
+
+from __future__ import annotations
+
+import os
+import time
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+import digest.build as build_module
+from digest.build import RACY_NS, _trusted
+from digest.cache import CACHE_DIR, cache_lock
+from digest.errors import OutputError
+from digest.render import Renderer
+from tests.conftest import NOW, Project
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*")
+            if p.is_file()}
+
+
+def cold_tree(project: Project, tmp_path: Path, **options) -> dict[str, bytes]:
+    """What a build without any cache makes of the project now."""
+    out = tmp_path / "cold"
+    project.build(out=out, cache=False, **options)
+    return tree(out)
+
+
+def settle(project: Project) -> None:
+    """Age every content file past the racy window, as files are between real edits."""
+    old = time.time_ns() - 10 * RACY_NS
+    for path in (project.root / "content").rglob("*.md"):
+        os.utime(path, ns=(old, old))
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Project:
+    project = Project(tmp_path / "project")
+    project.config("publish: full\npage_size: 2\n")
+    for n in range(6):
+        project.article(f"a{n}", f"기사 {n}", f"2026-11-1{n}T09:00:00+09:00",
+                        section="경제" if n % 2 else "사회", tags="[공통]")
+    project.write("content/broken.md", "---\ntitle: [\n---\n")
+    settle(project)
+    project.build()
+    return project
+
+
+@pytest.fixture
+def counted(monkeypatch) -> dict[str, int]:
+    """Counts of pages rendered and articles parsed from here on."""
+    counts = {"rendered": 0, "parsed": 0}
+    real_render, real_load = Renderer.render, build_module.load_article
+
+    def render(self, page):
+        counts["rendered"] += 1
+        return real_render(self, page)
+
+    def load(*args):
+        counts["parsed"] += 1
+        return real_load(*args)
+
+    monkeypatch.setattr(Renderer, "render", render)
+    monkeypatch.setattr(build_module, "load_article", load)
+    return counts
+
+
+def test_nothing_changed_reads_parses_and_renders_nothing(project, counted):
+    before = tree(project.site)
+    result = project.build()
+    assert counted == {"rendered": 0, "parsed": 0}
+    assert not result.report.swapped and result.articles == 6
+    assert [str(d).split(": ")[0] for d in result.diagnostics] == ["content/broken.md:3"]
+    assert tree(project.site) == before
+
+
+def test_a_touched_but_unchanged_file_is_read_not_parsed(project, counted):
+    os.utime(project.root / "content/a1.md")
+    project.build()
+    assert counted == {"rendered": 0, "parsed": 0}
+
+
+def test_a_body_edit_parses_one_file_and_renders_only_its_pages(project, counted, tmp_path):
+    project.article("a3", "기사 3", "2026-11-13T09:00:00+09:00", section="경제", tags="[공통]",
+                    body="새 첫 문단.\n\n본문 문단입니다.")
+    project.build()
+    assert counted["parsed"] == 1
+    assert 0 < counted["rendered"] < 20
+    assert tree(project.site) == cold_tree(project, tmp_path)
+
+
+CHANGES = {
+    "new article": lambda p: p.article("b", "새 기사", "2026-11-20T09:00:00+09:00"),
+    "deleted article": lambda p: (p.root / "content/a2.md").unlink(),
+    "re-dated article": lambda p: p.article("a4", "기사 4", "2026-10-01T09:00:00+09:00"),
+    "retitled article": lambda p: p.article("a5", "다른 제목", "2026-11-15T09:00:00+09:00",
+                                            section="경제"),
+    "fixed broken file": lambda p: p.article("broken", "고친 기사", "2026-11-16T09:00:00+09:00"),
+    "template override": lambda p: p.write("templates/macros.html", _theme(
+        "macros.html").replace('class="summary"', 'class="summary lede"')),
+    "static file": lambda p: p.write("static/extra.css", "body { margin: 0 }\n"),
+    "config": lambda p: p.config("publish: full\npage_size: 3\ntitle: 새 이름\n"),
+}
+
+
+def _theme(name: str) -> str:
+    from digest.templates import theme_dir
+
+    return (theme_dir() / name).read_text()
+
+
+@pytest.mark.parametrize("change", list(CHANGES))
+def test_every_kind_of_change_gives_what_a_cold_build_gives(project, tmp_path, change):
+    CHANGES[change](project)
+    project.build()
+    assert tree(project.site) == cold_tree(project, tmp_path)
+
+
+def test_a_future_article_appears_once_its_time_comes(project, tmp_path):
+    project.article("later", "예약 기사", (NOW + timedelta(hours=1)).isoformat())
+    settle(project)
+    project.build()
+    assert "예약 기사" not in project.page("")
+    assert not project.build(now=NOW + timedelta(minutes=30)).report.swapped
+    project.build(now=NOW + timedelta(hours=2))
+    assert "예약 기사" in project.page("")
+    assert tree(project.site) == cold_tree(project, tmp_path, now=NOW + timedelta(hours=2))
+
+
+def test_an_unreadable_cache_is_rebuilt_from_scratch(project, tmp_path):
+    for name in ("state.bin", "stories.sqlite"):
+        (project.root / CACHE_DIR / name).write_bytes(b"\x00garbage" * 100)
+    project.article("b", "새 기사", "2026-11-20T09:00:00+09:00")
+    project.build()
+    assert tree(project.site) == cold_tree(project, tmp_path)
+
+
+def test_a_deleted_site_is_written_again(project, tmp_path):
+    import shutil
+
+    shutil.rmtree(project.site)
+    project.build()
+    assert tree(project.site) == cold_tree(project, tmp_path)
+
+
+def test_a_file_edited_inside_the_racy_window_is_read_again(project):
+    assert _trusted((time.time_ns(), time.time_ns(), 10, 1)) == ()
+    old = time.time_ns() - 10 * RACY_NS
+    assert _trusted((old, old, 10, 1)) == (old, old, 10, 1)
+    path = project.article("b", "막 쓴 기사", "2026-11-20T09:00:00+09:00")
+    project.build()  # reads b within the racy window: its stamp is not remembered
+    path.write_text(path.read_text().replace("막 쓴 기사", "고쳐 쓴 기사"))
+    project.build()
+    assert "고쳐 쓴 기사" in project.page("")
+
+
+def test_a_second_build_waits_for_no_one_but_says_one_is_running(project):
+    with cache_lock(project.root / CACHE_DIR), pytest.raises(OutputError) as raised:
+        project.build()
+    assert "another digest build is running" in str(raised.value)
+
+
+def test_the_cache_ignores_itself_in_git(project):
+    assert (project.root / CACHE_DIR / ".gitignore").read_text().splitlines()[-1] == "*"
