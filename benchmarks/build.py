@@ -22,7 +22,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from benchmarks.corpus import generate  # noqa: E402
+from benchmarks.corpus import edit_one, generate  # noqa: E402
 
 
 def timed_build(project: Path, *extra: str) -> tuple[float, int]:
@@ -34,11 +34,6 @@ def timed_build(project: Path, *extra: str) -> tuple[float, int]:
     seconds = time.perf_counter() - start
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     return seconds, max(peak, before) // 1024
-
-
-def edit_one(project: Path, round_number: int) -> None:
-    article = sorted((project / "content").rglob("*.md"))[0]
-    article.write_text(article.read_text() + f"\n추가 문단 {round_number}.\n")
 
 
 def clean_output(project: Path) -> None:

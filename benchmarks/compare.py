@@ -10,7 +10,7 @@ with the peak memory of its largest process:
 
 - cold: no previous output and no cache;
 - nothing changed: the same build again;
-- one edit: one article's body gets a new paragraph.
+- one edit: one article gets a new first paragraph.
 
 digest runs with --no-search, since the other tools' configs build no search index; the time
 the search index takes on its own is printed after the table.
@@ -33,7 +33,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from benchmarks.corpus import GENERATOR, generate  # noqa: E402
+from benchmarks.corpus import GENERATOR, edit_one, generate  # noqa: E402
 
 ANCHORS = GENERATOR.parent
 SCENARIOS = ("cold", "nothing changed", "one edit")
@@ -87,13 +87,6 @@ def run(tool: Tool, project: Path) -> tuple[float, int]:
 def clean(tool: Tool, project: Path) -> None:
     for name in tool.outputs:
         shutil.rmtree(project / name, ignore_errors=True)
-
-
-def edit_one(project: Path, round_number: int) -> None:
-    """Append a paragraph to the body of one article (the same one every round)."""
-    article = min((project / "content").rglob("*.md"))
-    with article.open("a", encoding="utf-8") as handle:
-        handle.write(f"\n추가 문단 {round_number}.\n")
 
 
 def one_round(tool: Tool, project: Path, round_number: int) -> dict[str, tuple[float, int]]:
