@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from typing import TypeVar
@@ -15,6 +18,15 @@ SERIAL_BELOW = 400  # under this many items, starting workers costs more than it
 
 def default_jobs() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+
+
+def _follow_parent(parent: int) -> None:
+    """In a worker: die with the build process, even when it is killed outright (SIGKILL);
+    otherwise an orphaned worker waits on its queue forever."""
+    with contextlib.suppress(OSError, AttributeError):  # not Linux: no such guard
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
 
 
 def run_chunk(function: Callable[[Item], Result], chunk: Sequence[Item]) -> list[Result]:
@@ -36,7 +48,8 @@ def map_ordered(function: Callable[[Item], Result], items: Sequence[Item], *, jo
     chunks = [items[i:i + size] for i in range(0, len(items), size)]
     ordered: list[list[Result]] = [[] for _ in chunks]
     # fork: workers inherit the parent's state (the Site, the compiled templates) for free.
-    pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"))
+    pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"),
+                               initializer=_follow_parent, initargs=(os.getpid(),))
     try:
         futures = {pool.submit(run_chunk, function, chunk): n for n, chunk in enumerate(chunks)}
         for future in as_completed(futures):

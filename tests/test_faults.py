@@ -80,6 +80,23 @@ def test_two_builds_at_once_do_not_corrupt_the_output(project):
     assert consistent(project.site)
 
 
+def no_process_left_in(folder: Path, seconds: float = 5) -> bool:
+    """Whether, within a few seconds, no process has `folder` as its working directory."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        left = []
+        for proc in Path("/proc").iterdir():
+            try:
+                if proc.name.isdigit() and Path(os.readlink(proc / "cwd")) == folder:
+                    left.append(proc.name)
+            except OSError:
+                continue
+        if not left:
+            return True
+        time.sleep(0.1)
+    return False
+
+
 def test_a_build_killed_at_any_moment_leaves_a_whole_site(project):
     many_articles(project, 400)
     assert build_process(project.root).wait(timeout=120) == 0
@@ -93,6 +110,7 @@ def test_a_build_killed_at_any_moment_leaves_a_whole_site(project):
         process.send_signal(signal.SIGKILL)
         process.wait()
         assert (project.site / "index.html").is_file() and consistent(project.site)
+        assert no_process_left_in(project.root)  # its workers died with it
     assert build_process(project.root).wait(timeout=120) == 0
     assert consistent(project.site)
     assert set(files_of(project.site)) == set(good)
