@@ -7,9 +7,10 @@ import os
 import pickle
 import re
 import time
+from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -22,9 +23,11 @@ from digest.cache import (
     content_key,
     load_state,
     pack_entry,
+    pack_index,
     pack_problems,
     save_state,
     unpack_entry,
+    unpack_index,
     unpack_problems,
 )
 from digest.config import CONFIG_FILE, Config, load_config
@@ -121,6 +124,7 @@ class Builder:
         self.template_warnings: list[Diagnostic] = []
         self.templates_part = ""
         self.diagnostics: list[Diagnostic] = []
+        self.collisions: list[Diagnostic] = []
 
     def build(self, changed: frozenset[str] = EVERYTHING,
               progress: Progress | None = None) -> BuildResult:
@@ -152,11 +156,12 @@ class Builder:
         if self.config is None:
             changed = EVERYTHING
             with step("check"):
-                unchanged = self._unchanged_result(state, started, timings)
-            if unchanged:
-                return unchanged
+                quick = self._quick_result(state, started, timings, step)
+            if quick:
+                return replace(quick, timings=tuple(timings),
+                               seconds=time.perf_counter() - started)
         config, index, env = self.config, self.index, self.env
-        diagnostics, pages = self.diagnostics, self.pages
+        diagnostics, pages, collisions = self.diagnostics, self.pages, self.collisions
         search_files, template_warnings = self.search_files, self.template_warnings
         templates_part = self.templates_part
         with step("config"):
@@ -182,7 +187,7 @@ class Builder:
                 raise DigestError(diagnostics)
         if TEMPLATES in changed:
             with step("templates"):
-                env = make_environment(config, project / "templates")
+                env = make_environment(config, project / "templates", self._compiled())
                 template_problems = load_all(env, PAGE_TEMPLATES)
                 if template_problems:
                     raise TemplateError(template_problems)
@@ -197,7 +202,12 @@ class Builder:
                 pages = tuple(plan(index))
                 renderer = Renderer(index, env, pages, fetch)
                 site_part = site_fingerprint(index, templates_part)
-                page_keys = {p.url: renderer.fingerprint(p, site_part) for p in pages}
+                page_keys, shown_in = {}, defaultdict(list)
+                for page in pages:
+                    shown: list[str] = []
+                    page_keys[page.url] = renderer.fingerprint(page, site_part, shown)
+                    for url in dict.fromkeys(shown):
+                        shown_in[url].append(page.url)
                 todo = tuple(p for p in pages if old_keys.get(p.url) != page_keys[p.url])
                 reused = {output_path(p.url) for p in pages if p.url in old_keys} - {
                     output_path(p.url) for p in todo}
@@ -206,6 +216,7 @@ class Builder:
                                                               progress)}
         else:
             done, reused = {}, {output_path(p.url) for p in pages}
+            shown_in = state.get("shown_in", {})
         search_paths = set()
         if options.search:
             if changed & {CONFIG, CONTENT} or not (search_files or state.get("search")):
@@ -236,6 +247,9 @@ class Builder:
             if CONTENT in changed else state.get("next_reveal"),
             "diagnostics": pack_problems((*diagnostics, *template_warnings)),
             "search": sorted(search_paths or (search_files if options.search else ())),
+            "index": pack_index(index, key_of), "shown_in": dict(shown_in),
+            "templates": templates_part, "collisions": pack_problems(collisions),
+            "template_warnings": pack_problems(template_warnings),
         }
         if self.cache_dir:
             with step("cache"):
@@ -250,15 +264,16 @@ class Builder:
         self.diagnostics, self.pages, self.rendered = diagnostics, pages, rendered
         self.files = files if self.cache_dir is None else {}
         self.search_files, self.template_warnings = search_files, template_warnings
-        self.templates_part = templates_part
+        self.templates_part, self.collisions = templates_part, collisions
         return BuildResult(articles=len(index.urls), pages=len(pages),
                            seconds=time.perf_counter() - started,
                            diagnostics=(*diagnostics, *template_warnings), report=report,
                            timings=tuple(timings), out=self.out)
 
-    def _unchanged_result(self, state: dict[str, Any], started: float,
-                          timings: list) -> BuildResult | None:
-        """The last build's result when no input changed since it and its output is intact."""
+    def _quick_result(self, state: dict[str, Any], started: float, timings: list,
+                      step) -> BuildResult | None:
+        """The build, done from the cache alone, when nothing but the text of some articles
+        changed since the last build (or nothing at all); None when that does not hold."""
         options = self.options
         if not state or not options.write or state.get("options") != self._options_part():
             return None
@@ -267,20 +282,96 @@ class Builder:
         reveal = state["next_reveal"]
         if reveal is not None and build_now(options).timestamp() >= reveal:
             return None
-        stamps = scan_sources(options.project / "content", options.project)
-        known = state["sources"]
-        if len(stamps) != len(known) or any(
-                known.get(path, ((),))[0] != stamp for path, stamp in stamps.items()):
-            return None
         if output_generation(self.out) != state["generation"]:
             return None
-        files = state["pages"]
-        return BuildResult(articles=state["articles"], pages=files,
+        stamps = scan_sources(options.project / "content", options.project)
+        known = state["sources"]
+        if stamps.keys() != known.keys():
+            return None
+        stale = [path for path, stamp in stamps.items()
+                 if stamp == NO_STAMP or known[path][0] != stamp]
+        if not stale:
+            pages = state["pages"]
+            return BuildResult(articles=state["articles"], pages=pages,
+                               seconds=time.perf_counter() - started,
+                               diagnostics=unpack_problems(state["diagnostics"]),
+                               report=WriteReport(written=0, removed=0, unchanged=pages,
+                                                  swapped=False),
+                               timings=tuple(timings), out=self.out)
+        if options.search or not _pages_can_be_reused(options.project / "templates"):
+            return None  # the search index is rebuilt from every story; or every page may change
+        with step("edits"):
+            return self._rerender_edits(state, stamps, stale, started, timings)
+
+    def _rerender_edits(self, state: dict[str, Any], stamps: dict, stale: list[str],
+                        started: float, timings: list) -> BuildResult | None:
+        """Re-render only the pages that show the edited articles, when no edit changed what
+        collation sees (URL, dates, section, tags, outlet, draft): the pages, their order
+        and which stories each shows are then as the last build left them."""
+        options, project = self.options, self.options.project
+        config = load_config(_config_path(options), base_url=options.base_url)
+        config_part = repr(config)
+        if config_part != state["config"]:
+            return None
+        packed = dict(state["entries"])
+        results = _load_stories(stale, project, config, config_part, set(packed), 1, Progress())
+        sources, problems = dict(state["sources"]), dict(state["problems"])
+        fresh, edited = {}, []
+        for path, (key, entry, blob, found) in zip(stale, results, strict=True):
+            old_key = sources[path][1]
+            sources[path] = (_trusted(stamps[path]), key)
+            if key == old_key:
+                continue
+            before = packed.get(old_key)
+            if entry is None:  # it fails to parse, or holds bytes seen under another key
+                return None
+            after = pack_entry(entry)
+            if before is None or after[:-1] != before[:-1]:
+                return None  # what collation sees changed: the full path handles it
+            packed.pop(old_key, None)
+            problems.pop(old_key, None)
+            packed[key], fresh[key], self.blobs[key] = after, entry, blob
+            if found:
+                problems[key] = found
+            edited.append(entry.url)
+        key_of_path = {path: key for path, (_, key) in sources.items()}
+        urls, keys, editions, listings = state["index"]
+        keys = tuple(key_of_path[state["entries"][k][1]] for k in keys)
+        index = unpack_index((urls, keys, editions, listings), config, packed, fresh)
+        pages = tuple(plan(index))
+        by_url = {page.url: page for page in pages}
+        todo = [by_url[url] for url in dict.fromkeys(
+            page_url for url in edited for page_url in state["shown_in"].get(url, ()))]
+        env = make_environment(config, project / "templates", self._compiled())
+        renderer = Renderer(index, env, pages, self._fetcher(index, key_of_path))
+        site_part = site_fingerprint(index, state["templates"])
+        page_keys = dict(state["page_keys"])
+        page_keys.update((page.url, renderer.fingerprint(page, site_part)) for page in todo)
+        done = {r.path: r.data for r in _render_pages(renderer, tuple(todo), 1, Progress())}
+        keep = {output_path(page.url) for page in pages} - done.keys()
+        report = publish({**done, **_static_files(project)}, self.out,
+                         keep=keep | set(state["search"]))
+        diagnostics = [d for key in dict.fromkeys(key_of_path.values())
+                       for d in unpack_problems(problems.get(key, ()))]
+        diagnostics += unpack_problems(state["collisions"])
+        self.store.put(self.blobs.items())
+        self.blobs = {}
+        save_state(self.cache_dir, {
+            **state, "sources": sources, "entries": packed, "problems": problems,
+            "page_keys": page_keys, "generation": output_generation(self.out),
+            "index": (urls, keys, editions, listings),
+            "diagnostics": pack_problems((*diagnostics, *unpack_problems(
+                state["template_warnings"]))),
+        })
+        return BuildResult(articles=len(urls), pages=len(pages),
                            seconds=time.perf_counter() - started,
-                           diagnostics=unpack_problems(state["diagnostics"]),
-                           report=WriteReport(written=0, removed=0, unchanged=files,
-                                              swapped=False),
-                           timings=tuple(timings), out=self.out)
+                           diagnostics=(*diagnostics, *unpack_problems(
+                               state["template_warnings"])),
+                           report=report, timings=tuple(timings), out=self.out)
+
+    def _compiled(self) -> Path | None:
+        """Where compiled templates are kept between builds (in the cache folder, if any)."""
+        return self.cache_dir / "templates" if self.cache_dir else None
 
     def _options_part(self) -> list:
         options = self.options

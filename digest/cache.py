@@ -15,7 +15,7 @@ import marshal
 import os
 import pickle
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
@@ -23,11 +23,12 @@ from typing import Any
 
 from digest import __version__
 from digest.collate import Entry
+from digest.config import Config
 from digest.errors import Diagnostic, Location, OutputError, Severity, error
-from digest.model import Story, Term
+from digest.model import Index, IndexEdition, IndexListing, Story, Term
 
 CACHE_DIR = ".digest-cache"
-FORMAT = 1
+FORMAT = 2  # bump whenever what state.bin holds changes
 
 
 def content_key(data: bytes, shown: str, config_part: str) -> str:
@@ -174,3 +175,64 @@ def _term(packed: tuple[str, str], terms: dict[tuple[str, str], Term]) -> Term:
     if found is None:
         found = terms[packed] = Term(key=packed[0], name=packed[1])
     return found
+
+
+class CachedEntries(Mapping):
+    """URL -> Entry over the state's packed entries, unpacking only the ones asked for."""
+
+    def __init__(self, key_of_url: dict[str, str], packed: dict[str, tuple],
+                 fresh: dict[str, Entry]):
+        self._key_of_url, self._packed, self._fresh = key_of_url, packed, fresh
+        self._terms: dict[tuple[str, str], Term] = {}
+        self._done: dict[str, Entry] = {}
+
+    def __getitem__(self, url: str) -> Entry:
+        found = self._done.get(url)
+        if found is None:
+            key = self._key_of_url[url]
+            found = self._fresh.get(key) or unpack_entry(self._packed[key], self._terms)
+            self._done[url] = found
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._key_of_url)
+
+    def __len__(self) -> int:
+        return len(self._key_of_url)
+
+
+def pack_index(index: Index, key_of_path: dict[str, str]) -> tuple:
+    """Index -> plain values marshal can store (entries by content key)."""
+    entries = index.entries
+    return (
+        index.urls, tuple(key_of_path[entries[url].path] for url in index.urls),
+        tuple((e.day.toordinal(), _pack_listings(e.groups),
+               e.previous.toordinal() if e.previous else None,
+               e.next.toordinal() if e.next else None) for e in index.editions),
+        {kind: _pack_listings(items) for kind, items in index.listings.items()},
+    )
+
+
+def unpack_index(packed: tuple, config: Config, packed_entries: dict[str, tuple],
+                 fresh: dict[str, Entry]) -> Index:
+    """pack_index's values -> the Index, its entries unpacked on demand (`fresh` first)."""
+    urls, keys, editions, listings = packed
+    terms: dict[tuple[str, str], Term] = {}
+    return Index(
+        config=config,
+        entries=CachedEntries(dict(zip(urls, keys, strict=True)), packed_entries, fresh),
+        urls=urls,
+        editions=tuple(IndexEdition(date.fromordinal(day), _unpack_listings(groups, terms),
+                                    date.fromordinal(previous) if previous else None,
+                                    date.fromordinal(following) if following else None)
+                       for day, groups, previous, following in editions),
+        listings={kind: _unpack_listings(items, terms) for kind, items in listings.items()},
+    )
+
+
+def _pack_listings(items: Iterable[IndexListing]) -> tuple:
+    return tuple((item.term.key, item.term.name, item.urls) for item in items)
+
+
+def _unpack_listings(packed: tuple, terms: dict) -> tuple[IndexListing, ...]:
+    return tuple(IndexListing(_term((key, name), terms), urls) for key, name, urls in packed)

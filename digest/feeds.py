@@ -35,15 +35,16 @@ def sitemap_urls(page_count: int) -> list[str]:
     return ["sitemap.xml", *(f"sitemap-{n}.xml" for n in range(1, parts + 1))]
 
 
-def sources(page: Page, index: Index, pages: Sequence[Page]) -> tuple:
-    """A non-template Page -> what its bytes are made from, beside the config (for its key)."""
+def sources(page: Page, index: Index, pages: Sequence[Page],
+            stand_in: Callable[[str], str]) -> tuple:
+    """A non-template Page -> what its bytes are made from, beside the config (for its key),
+    each story it shows given as `stand_in(url)`."""
     if page.kind == "sitemap":
         return tuple((p.url, index.entries[p.key].lastmod if p.kind == "article" else "")
                      for p in _html_pages(pages))
     if page.kind == "feed":
         _, _, section_key = page.key.partition(":")
-        return tuple(url + " " + index.entries[url].fingerprint
-                     for url in _feed_urls(index, section_key or None))
+        return tuple(stand_in(url) for url in _feed_urls(index, section_key or None))
     return ()
 
 

@@ -162,8 +162,8 @@ def _prepare_twin(twin: Path, out: Path, manifests: Path) -> tuple[Path, dict[st
 def _apply(twin: Path, out: Path, files: Mapping[str, bytes], hashes: Mapping[str, str],
            old_hashes: Mapping[str, str]) -> tuple[int, int]:
     """Bring the twin to `hashes`: write new bytes, hard-link kept files from `out`."""
-    todo = [relative for relative, digest in hashes.items()
-            if old_hashes.get(relative) != digest or not (twin / relative).exists()]
+    # The twin holds old_hashes exactly: its manifest is written only once it is complete.
+    todo = [relative for relative, digest in hashes.items() if old_hashes.get(relative) != digest]
     for folder in sorted({_inside(twin, relative).parent for relative in todo}):
         folder.mkdir(parents=True, exist_ok=True)
 

@@ -167,21 +167,27 @@ class Renderer:
             data = text.encode("utf-8")
         return RenderedPage(path=routes.output_path(page.url), data=data)
 
-    def fingerprint(self, page: Page, site_part: str) -> str:
+    def fingerprint(self, page: Page, site_part: str,
+                    shown: list[str] | None = None) -> str:
         """Page -> a hash of everything it is made from; equal hashes, equal pages.
 
         It hashes the page's own template variables as the page would get them, with each
-        story stood in for by its URL and fingerprint, so no Story is fetched for it.
+        story stood in for by its URL and fingerprint, so no Story is fetched for it. The URLs
+        of the stories it shows are appended to `shown`.
         """
         parts = [site_part, page.kind, page.url, str(page.number), str(page.count)]
-        if page.template:
-            _flatten(self._own_context(page, self._stand_in), parts)
-        else:
-            _flatten(feeds.sources(page, self.index, self.pages), parts)
-        return hashlib.blake2b("\x1f".join(parts).encode(), digest_size=16).hexdigest()
+        entries = self.index.entries
 
-    def _stand_in(self, url: str) -> str:
-        return url + " " + self.index.entries[url].fingerprint
+        def stand_in(url: str) -> str:
+            if shown is not None:
+                shown.append(url)
+            return url + " " + entries[url].fingerprint
+
+        if page.template:
+            _flatten(self._own_context(page, stand_in), parts)
+        else:
+            _flatten(feeds.sources(page, self.index, self.pages, stand_in), parts)
+        return hashlib.blake2b("\x1f".join(parts).encode(), digest_size=16).hexdigest()
 
     def context(self, page: Page) -> dict[str, Any]:
         """Page -> the variables its template receives (documented in the README)."""

@@ -23,8 +23,10 @@ def theme_dir() -> Path:
     return shipped if shipped.is_dir() else PACKAGE_DIR.parent / "templates"
 
 
-def make_environment(config: Config, project_templates: Path | None) -> jinja2.Environment:
-    """Config and the project's templates folder -> a Jinja environment with digest's filters."""
+def make_environment(config: Config, project_templates: Path | None,
+                     compiled: Path | None = None) -> jinja2.Environment:
+    """Config and the project's templates folder -> a Jinja environment with digest's filters
+    (keeping compiled templates in the folder `compiled`, when given)."""
     theme = jinja2.FileSystemLoader(str(theme_dir()))
     loaders: list[jinja2.BaseLoader] = []
     if project_templates and project_templates.is_dir():
@@ -38,6 +40,7 @@ def make_environment(config: Config, project_templates: Path | None) -> jinja2.E
         lstrip_blocks=True,
         keep_trailing_newline=True,
         auto_reload=False,
+        bytecode_cache=_bytecode_cache(compiled),
     )
     env.filters["datetime"] = lambda moment: format_datetime(moment, config.date_format)
     env.filters["isodate"] = lambda moment: moment.isoformat()
@@ -45,6 +48,13 @@ def make_environment(config: Config, project_templates: Path | None) -> jinja2.E
     env.filters["web_url"] = web_url
     env.filters["json_ld"] = json_ld
     return env
+
+
+def _bytecode_cache(folder: Path | None) -> jinja2.BytecodeCache | None:
+    if folder is None:
+        return None
+    folder.mkdir(parents=True, exist_ok=True)
+    return jinja2.FileSystemBytecodeCache(str(folder))  # keyed on each template's source
 
 
 def json_ld(data: object) -> Markup:

@@ -87,13 +87,24 @@ def test_a_touched_but_unchanged_file_is_read_not_parsed(project, counted):
 def test_a_body_edit_parses_one_file_and_renders_only_its_pages(project, counted, tmp_path):
     project.article("a3", "기사 3", "2026-11-13T09:00:00+09:00", section="경제", tags="[공통]",
                     body="새 첫 문단.\n\n본문 문단입니다.")
-    project.build()
+    result = project.build()
+    assert "edits" in dict(result.timings)  # re-rendered from the cache, not collated again
     assert counted["parsed"] == 1
     assert 0 < counted["rendered"] < 20
     assert tree(project.site) == cold_tree(project, tmp_path)
 
 
 CHANGES = {
+    "body of the newest article": lambda p: p.article(
+        "a5", "기사 5", "2026-11-15T09:00:00+09:00", section="경제", tags="[공통]",
+        body="첫 화면과 피드에 나오는 기사의 새 본문."),
+    "subtitle": lambda p: p.article("a2", "기사 2", "2026-11-12T09:00:00+09:00", section="사회",
+                                    tags="[공통]", subtitle="새 부제"),
+    "an edit that breaks a file": lambda p: p.write("content/a1.md", "---\ntitle: [\n---\n"),
+    "two edits and a revert": lambda p: (
+        p.article("a0", "기사 0", "2026-11-10T09:00:00+09:00", section="사회", tags="[공통]",
+                  body="바뀐 본문"),
+        p.article("a4", "기사 4", "2026-11-14T09:00:00+09:00", section="사회", tags="[공통]")),
     "new article": lambda p: p.article("b", "새 기사", "2026-11-20T09:00:00+09:00"),
     "deleted article": lambda p: (p.root / "content/a2.md").unlink(),
     "re-dated article": lambda p: p.article("a4", "기사 4", "2026-10-01T09:00:00+09:00"),
