@@ -18,6 +18,7 @@ from typing import Any
 from digest import collate as collating
 from digest.cache import (
     CACHE_DIR,
+    MemoryStore,
     StoryStore,
     cache_lock,
     content_key,
@@ -36,10 +37,8 @@ from digest.errors import Diagnostic, DigestError, TemplateError
 from digest.model import Index, Page, RenderedPage, Story
 from digest.output import WriteReport, build_lock, check_owned, output_generation, publish
 from digest.parallel import default_jobs, map_ordered
-from digest.project import stale_overrides
 from digest.render import PAGE_TEMPLATES, Renderer, plan, site_fingerprint
 from digest.routes import output_path
-from digest.search import index_files, records
 from digest.templates import load_all, make_environment, theme_dir
 
 
@@ -111,7 +110,8 @@ class Builder:
         self.out = options.out or options.project / "site"
         self.cache_dir = options.project / CACHE_DIR if options.write and options.cache \
             else None
-        self.store = StoryStore(self.cache_dir / "stories.sqlite") if self.cache_dir else None
+        self.store = StoryStore(self.cache_dir / "stories.sqlite") if self.cache_dir \
+            else MemoryStore()
         self.state: dict[str, Any] | None = None  # what the last build saw and made
         self.blobs: dict[str, bytes] = {}  # content key -> pickled Story, beside the store
         self.config: Config | None = None
@@ -150,7 +150,7 @@ class Builder:
         options, project = self.options, self.options.project
         if self.state is None:
             self.state = load_state(self.cache_dir) if self.cache_dir else {}
-            if self.store is not None and not self.store.usable():
+            if not self.store.usable():
                 self.state = {}  # the stories it names are gone
         state = self.state
         if self.config is None:
@@ -173,9 +173,11 @@ class Builder:
                     check_owned(self.out.absolute())
         config_part = repr(config)
         sources, entries, problems = state.get("sources", {}), {}, state.get("problems", {})
+        new_rows: dict[str, tuple | None] = {}
         if CONTENT in changed:
             with step("load"):
-                sources, entries, problems = self._load(state, config, config_part, progress)
+                sources, entries, problems, new_rows = self._load(state, config, config_part,
+                                                                  progress)
             with step("collate"):
                 selected = collating.select(entries.values(), now=build_now(options),
                                             drafts=options.drafts, future=options.future)
@@ -191,6 +193,8 @@ class Builder:
                 template_problems = load_all(env, PAGE_TEMPLATES)
                 if template_problems:
                     raise TemplateError(template_problems)
+                from digest.project import stale_overrides  # only when templates change
+
                 template_warnings = stale_overrides(project)
                 templates_part = _templates_fingerprint(project / "templates")
         key_of = {path: key for path, (_, key) in sources.items()}
@@ -221,6 +225,8 @@ class Builder:
         if options.search:
             if changed & {CONFIG, CONTENT} or not (search_files or state.get("search")):
                 with step("search"):
+                    from digest.search import index_files, records  # only when searched
+
                     search_files = index_files(records(fetch(url) for url in index.urls),
                                                config.language)
             elif not search_files:
@@ -236,9 +242,6 @@ class Builder:
         new_state = {
             "options": self._options_part(), "config": config_part,
             "inputs": _input_stamps(project, _config_path(options)), "sources": sources,
-            "entries": {key: pack_entry(entries[key]) if key in entries else None
-                        for _, key in sources.values()} if CONTENT in changed
-            else state["entries"],
             "problems": {key: problems[key] for _, key in sources.values() if key in problems},
             "page_keys": page_keys, "articles": len(index.urls), "pages": len(pages),
             "generation": output_generation(self.out) if options.write else None,
@@ -251,15 +254,13 @@ class Builder:
             "templates": templates_part, "collisions": pack_problems(collisions),
             "template_warnings": pack_problems(template_warnings),
         }
-        if self.cache_dir:
-            with step("cache"):
-                self.store.put((key, blob) for key, blob in self.blobs.items())
-                self.blobs = {}
-                self.store.keep_only({key for _, key in sources.values()})
+        with step("cache"):
+            self.store.put(self.blobs.items())
+            self.store.put_entries(new_rows.items())
+            self.blobs = {}
+            self.store.keep_only({key for _, key in sources.values()})
+            if self.cache_dir:
                 save_state(self.cache_dir, new_state)
-        else:
-            in_use = {key for _, key in sources.values()}
-            self.blobs = {key: blob for key, blob in self.blobs.items() if key in in_use}
         self.state, self.config, self.index, self.env = new_state, config, index, env
         self.diagnostics, self.pages, self.rendered = diagnostics, pages, rendered
         self.files = files if self.cache_dir is None else {}
@@ -313,31 +314,33 @@ class Builder:
         config_part = repr(config)
         if config_part != state["config"]:
             return None
-        packed = dict(state["entries"])
-        results = _load_stories(stale, project, config, config_part, set(packed), 1, Progress())
         sources, problems = dict(state["sources"]), dict(state["problems"])
-        fresh, edited = {}, []
+        unchanged = {sources[path][1] for path in stale}  # a touched file: read, not parsed
+        results = _load_stories(stale, project, config, config_part, unchanged, 1, Progress())
+        fresh, rows, renamed, edited = {}, {}, {}, []
         for path, (key, entry, blob, found) in zip(stale, results, strict=True):
             old_key = sources[path][1]
             sources[path] = (_trusted(stamps[path]), key)
             if key == old_key:
                 continue
-            before = packed.get(old_key)
-            if entry is None:  # it fails to parse, or holds bytes seen under another key
+            if entry is None:  # it fails to parse now, or has the bytes of another stale file
+                return None
+            try:
+                before = self.store.entry(old_key)
+            except KeyError:
                 return None
             after = pack_entry(entry)
             if before is None or after[:-1] != before[:-1]:
                 return None  # what collation sees changed: the full path handles it
-            packed.pop(old_key, None)
             problems.pop(old_key, None)
-            packed[key], fresh[key], self.blobs[key] = after, entry, blob
+            renamed[old_key], rows[key], fresh[key], self.blobs[key] = key, after, entry, blob
             if found:
                 problems[key] = found
             edited.append(entry.url)
         key_of_path = {path: key for path, (_, key) in sources.items()}
         urls, keys, editions, listings = state["index"]
-        keys = tuple(key_of_path[state["entries"][k][1]] for k in keys)
-        index = unpack_index((urls, keys, editions, listings), config, packed, fresh)
+        keys = tuple(renamed.get(key, key) for key in keys)
+        index = unpack_index((urls, keys, editions, listings), config, self.store, fresh)
         pages = tuple(plan(index))
         by_url = {page.url: page for page in pages}
         todo = [by_url[url] for url in dict.fromkeys(
@@ -355,9 +358,10 @@ class Builder:
                        for d in unpack_problems(problems.get(key, ()))]
         diagnostics += unpack_problems(state["collisions"])
         self.store.put(self.blobs.items())
+        self.store.put_entries(rows.items())
         self.blobs = {}
         save_state(self.cache_dir, {
-            **state, "sources": sources, "entries": packed, "problems": problems,
+            **state, "sources": sources, "problems": problems,
             "page_keys": page_keys, "generation": output_generation(self.out),
             "index": (urls, keys, editions, listings),
             "diagnostics": pack_problems((*diagnostics, *unpack_problems(
@@ -379,12 +383,13 @@ class Builder:
                 options.drafts, options.future, options.search]
 
     def _load(self, state: dict[str, Any], config: Config, config_part: str,
-              progress: Progress) -> tuple[dict, dict, dict]:
-        """content/ -> ({path: (stamp, key)}, {key: Entry}, {key: packed problems}),
-        reading only files whose stamp changed and parsing only contents not seen before."""
+              progress: Progress) -> tuple[dict, dict, dict, dict]:
+        """content/ -> ({path: (stamp, key)}, {key: Entry}, {key: packed problems},
+        {key: packed Entry, for contents new to the store}), reading only files whose stamp
+        changed and parsing only contents not seen before."""
         same_config = state.get("config") == config_part
         known = state.get("sources", {}) if same_config else {}
-        packed = state.get("entries", {}) if same_config else {}
+        packed = self.store.entries() if same_config else {}
         problems = dict(state.get("problems", {})) if same_config else {}
         stamps = scan_sources(self.options.project / "content", self.options.project)
         sources, stale = {}, []
@@ -413,7 +418,8 @@ class Builder:
                     entries[key] = fresh[key]
             elif packed.get(key) is not None:
                 entries[key] = unpack_entry(packed[key], terms)
-        return sources, entries, {k: v for k, v in problems.items() if v}
+        rows = {key: pack_entry(entry) if entry else None for key, entry in fresh.items()}
+        return sources, entries, {k: v for k, v in problems.items() if v}, rows
 
     def _fetcher(self, index: Index, key_of: dict[str, str]):
         """URL -> its Story, from this build's new parses or the store (or memory)."""

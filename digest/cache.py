@@ -1,10 +1,11 @@
 """The build's memory between runs, in `.digest-cache/` inside the project.
 
 Two files: `stories.sqlite` maps a content key (a hash of one file's bytes, its path, the
-config and digest's version) to the Story that file gave, pickled; `state.bin` is what the last
-build saw and made: each content file's stat stamp and key, each key's Entry, every page's key,
-and the fingerprint of every other input. A `lock` file keeps two builds apart. Anything
-unreadable (a crash, a digest upgrade, a hand edit) is treated as no cache at all.
+config and digest's version) to the Story that file gave, pickled, and to its Entry; `state.bin`
+is what the last build saw and made: each content file's stat stamp and key, the collated
+Index, every page's key, which pages show each story, and the stamps of every other input.
+A `lock` file keeps two builds apart. Anything unreadable (a crash, a digest upgrade, a hand
+edit) is treated as no cache at all.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from digest.errors import Diagnostic, Location, OutputError, Severity, error
 from digest.model import Index, IndexEdition, IndexListing, Story, Term
 
 CACHE_DIR = ".digest-cache"
-FORMAT = 2  # bump whenever what state.bin holds changes
+FORMAT = 3  # bump whenever what state.bin holds changes
 
 
 def content_key(data: bytes, shown: str, config_part: str) -> str:
@@ -59,8 +60,43 @@ def cache_lock(folder: Path) -> Iterator[None]:
         yield
 
 
-class StoryStore:
-    """Content key -> pickled Story, in SQLite (only changed rows are written)."""
+class MemoryStore:
+    """Content key -> pickled Story and packed Entry, in this process only (the preview's)."""
+
+    def __init__(self) -> None:
+        self.stories: dict[str, bytes] = {}
+        self.rows: dict[str, tuple | None] = {}
+
+    def usable(self) -> bool:
+        return True
+
+    def get(self, key: str) -> Story:
+        """Key -> its Story; KeyError when the store lacks it."""
+        return pickle.loads(self.stories[key])
+
+    def put(self, items: Iterable[tuple[str, bytes]]) -> None:
+        self.stories.update(items)
+
+    def entry(self, key: str) -> tuple | None:
+        """Key -> its packed Entry (None: the file gave none); KeyError when unknown."""
+        return self.rows[key]
+
+    def entries(self) -> dict[str, tuple | None]:
+        return dict(self.rows)
+
+    def put_entries(self, items: Iterable[tuple[str, tuple | None]]) -> None:
+        self.rows.update(items)
+
+    def keep_only(self, keys: set[str]) -> None:
+        self.stories = {k: v for k, v in self.stories.items() if k in keys}
+        self.rows = {k: v for k, v in self.rows.items() if k in keys}
+
+    def close(self) -> None:
+        pass
+
+
+class StoryStore(MemoryStore):
+    """The same, in SQLite: a build reads the rows it needs and writes only new ones."""
 
     def __init__(self, path: Path):
         self.path = path
@@ -75,6 +111,8 @@ class StoryStore:
             self._db.execute("pragma journal_mode=wal")
             self._db.execute("pragma synchronous=normal")
             self._db.execute("create table if not exists story (key text primary key, "
+                             "data blob not null)")
+            self._db.execute("create table if not exists entry (key text primary key, "
                              "data blob not null)")
         return self._db
 
@@ -91,32 +129,46 @@ class StoryStore:
         return existed
 
     def get(self, key: str) -> Story:
-        """Key -> its Story; KeyError when the store lacks it."""
         row = self.db.execute("select data from story where key = ?", (key,)).fetchone()
         if row is None:
             raise KeyError(key)
         return pickle.loads(row[0])
 
     def put(self, items: Iterable[tuple[str, bytes]]) -> None:
-        """Store (key, pickled Story) pairs in one transaction."""
-        rows = list(items)
-        if rows:
-            with self.db:
-                self.db.executemany("insert or replace into story values (?, ?)", rows)
+        self._insert("story", list(items))
+
+    def entry(self, key: str) -> tuple | None:
+        row = self.db.execute("select data from entry where key = ?", (key,)).fetchone()
+        if row is None:
+            raise KeyError(key)
+        return marshal.loads(row[0])
+
+    def entries(self) -> dict[str, tuple | None]:
+        return {key: marshal.loads(data)
+                for key, data in self.db.execute("select key, data from entry")}
+
+    def put_entries(self, items: Iterable[tuple[str, tuple | None]]) -> None:
+        self._insert("entry", [(key, marshal.dumps(row)) for key, row in items])
 
     def keep_only(self, keys: set[str]) -> None:
-        """Drop stories no content file gives any more (once they are a third of the store)."""
-        stored = self.db.execute("select count(*) from story").fetchone()[0]
-        if stored > len(keys) * 1.5 + 100:
-            present = [row[0] for row in self.db.execute("select key from story")]
-            with self.db:
-                self.db.executemany("delete from story where key = ?",
-                                    [(key,) for key in present if key not in keys])
+        """Drop rows no content file gives any more (once they are a third of the store)."""
+        for table in ("story", "entry"):
+            stored = self.db.execute(f"select count(*) from {table}").fetchone()[0]
+            if stored > len(keys) * 1.5 + 100:
+                present = [row[0] for row in self.db.execute(f"select key from {table}")]
+                with self.db:
+                    self.db.executemany(f"delete from {table} where key = ?",
+                                        [(key,) for key in present if key not in keys])
 
     def close(self) -> None:
         if self._db is not None:
             self._db.close()
             self._db = None
+
+    def _insert(self, table: str, rows: list[tuple[str, bytes]]) -> None:
+        if rows:
+            with self.db:
+                self.db.executemany(f"insert or replace into {table} values (?, ?)", rows)
 
 
 def load_state(folder: Path) -> dict[str, Any]:
@@ -178,11 +230,10 @@ def _term(packed: tuple[str, str], terms: dict[tuple[str, str], Term]) -> Term:
 
 
 class CachedEntries(Mapping):
-    """URL -> Entry over the state's packed entries, unpacking only the ones asked for."""
+    """URL -> Entry over a store's packed entries, unpacking only the ones asked for."""
 
-    def __init__(self, key_of_url: dict[str, str], packed: dict[str, tuple],
-                 fresh: dict[str, Entry]):
-        self._key_of_url, self._packed, self._fresh = key_of_url, packed, fresh
+    def __init__(self, key_of_url: dict[str, str], store: MemoryStore, fresh: dict[str, Entry]):
+        self._key_of_url, self._store, self._fresh = key_of_url, store, fresh
         self._terms: dict[tuple[str, str], Term] = {}
         self._done: dict[str, Entry] = {}
 
@@ -190,7 +241,7 @@ class CachedEntries(Mapping):
         found = self._done.get(url)
         if found is None:
             key = self._key_of_url[url]
-            found = self._fresh.get(key) or unpack_entry(self._packed[key], self._terms)
+            found = self._fresh.get(key) or unpack_entry(self._store.entry(key), self._terms)
             self._done[url] = found
         return found
 
@@ -213,14 +264,14 @@ def pack_index(index: Index, key_of_path: dict[str, str]) -> tuple:
     )
 
 
-def unpack_index(packed: tuple, config: Config, packed_entries: dict[str, tuple],
+def unpack_index(packed: tuple, config: Config, store: MemoryStore,
                  fresh: dict[str, Entry]) -> Index:
     """pack_index's values -> the Index, its entries unpacked on demand (`fresh` first)."""
     urls, keys, editions, listings = packed
     terms: dict[tuple[str, str], Term] = {}
     return Index(
         config=config,
-        entries=CachedEntries(dict(zip(urls, keys, strict=True)), packed_entries, fresh),
+        entries=CachedEntries(dict(zip(urls, keys, strict=True)), store, fresh),
         urls=urls,
         editions=tuple(IndexEdition(date.fromordinal(day), _unpack_listings(groups, terms),
                                     date.fromordinal(previous) if previous else None,

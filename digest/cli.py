@@ -7,7 +7,6 @@ import gc
 import json
 import re
 import sys
-import webbrowser
 from collections import Counter
 from pathlib import Path
 
@@ -175,6 +174,8 @@ def serve_command(host, port, allow_remote, poll, open_browser, config_path, dra
                                       if exc.errno == errno.EADDRINUSE else "")) from None
     err.print(f"serving {url}  (Ctrl-C to stop)")
     if open_browser:
+        import webbrowser
+
         webbrowser.open(url)
     try:
         preview.serve_forever()

@@ -182,9 +182,9 @@ def edition_of(item: IndexEdition, story: Callable[[str], Story]) -> Edition:
                    previous=item.previous, next=item.next)
 
 
-@dataclass(**RECORD)
-class Page:
-    """One planned output: which template renders it, for which part of the site."""
+class Page(NamedTuple):
+    """One planned output: which template renders it, for which part of the site (a named
+    tuple: a site plans one per output file, so they must be cheap to make)."""
 
     kind: str
     url: str

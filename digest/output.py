@@ -13,7 +13,7 @@ import ctypes
 import errno
 import fcntl
 import hashlib
-import json
+import marshal
 import os
 import shutil
 from collections.abc import Iterator, Mapping, Set
@@ -89,8 +89,13 @@ def _output_error(exc: OSError, where: Path) -> OutputError:
 
 
 def output_generation(out: Path) -> str | None:
-    """The generation of the build in `out` (None when it holds no complete build)."""
-    return _generation(out.absolute())
+    """The generation of the build in `out`; None when it holds no complete build or its
+    manifest is gone (so nothing in it can be kept as it is)."""
+    out = out.absolute()
+    generation = _generation(out)
+    if generation is None or not (state_dir(out) / "manifests" / f"{generation}.bin").is_file():
+        return None
+    return generation
 
 
 def _publish(files: Mapping[str, bytes], out: Path, keep: Set[str]) -> WriteReport:
@@ -99,13 +104,14 @@ def _publish(files: Mapping[str, bytes], out: Path, keep: Set[str]) -> WriteRepo
     state = state_dir(out)
     manifests = state / "manifests"
     current = _manifest(out, manifests) if keep else {}
-    if keep - current.keys():
+    if current is None or keep - current.keys():
         raise OutputError([error("the site changed under the build cache; build again",
                                  str(out))])
     hashes = {path: _hash(data) for path, data in files.items()}
     hashes.update((path, current[path]) for path in keep)
     hashes = dict(sorted(hashes.items()))
-    generation = _hash(json.dumps(hashes, ensure_ascii=False).encode())
+    generation = _hash("\n".join(f"{path}\x00{digest}" for path, digest in hashes.items())
+                       .encode())
     marker = MARKER_TEXT.format(generation).encode()
     if _generation(out) == generation:
         return WriteReport(written=0, removed=0, unchanged=len(hashes), swapped=False)
@@ -113,7 +119,7 @@ def _publish(files: Mapping[str, bytes], out: Path, keep: Set[str]) -> WriteRepo
     twin, old_hashes = _prepare_twin(state / "next", out, manifests)
     (twin / MARKER).unlink(missing_ok=True)  # the twin is dirty until it is complete
     written, removed = _apply(twin, out, files, hashes, old_hashes)
-    (manifests / f"{generation}.json").write_text(json.dumps(hashes, ensure_ascii=False))
+    (manifests / f"{generation}.bin").write_bytes(marshal.dumps(hashes))
     _write(twin / MARKER, marker)
     _swap(twin, out)
     _prune_manifests(manifests, keep={generation, _generation(twin)})
@@ -136,8 +142,9 @@ def _generation(tree: Path) -> str | None:
 def _manifest(tree: Path, manifests: Path) -> dict[str, str] | None:
     generation = _generation(tree)
     try:
-        return json.loads((manifests / f"{generation}.json").read_text()) if generation else None
-    except (OSError, ValueError):
+        return marshal.loads((manifests / f"{generation}.bin").read_bytes()) if generation \
+            else None
+    except (OSError, ValueError, EOFError, TypeError):
         return None
 
 
@@ -211,7 +218,7 @@ def _remove_empty_dirs(folder: Path, root: Path) -> None:
 
 
 def _prune_manifests(manifests: Path, keep: set[str | None]) -> None:
-    for path in manifests.glob("*.json"):
+    for path in manifests.glob("*"):
         if path.stem not in keep:
             path.unlink(missing_ok=True)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+import marshal
 import os
 import random
 import signal
@@ -62,7 +62,7 @@ def consistent(site: Path) -> bool:
     """Whether site/ is one whole build: every file its manifest lists, with those bytes."""
     import hashlib
     generation = (site / MARKER).read_text().rsplit(" ", 1)[-1].strip()
-    manifest = json.loads((state_dir(site) / "manifests" / f"{generation}.json").read_text())
+    manifest = marshal.loads((state_dir(site) / "manifests" / f"{generation}.bin").read_bytes())
     for relative, digest in manifest.items():
         data = (site / relative).read_bytes()
         if hashlib.blake2b(data, digest_size=16).hexdigest() != digest:
