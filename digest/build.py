@@ -8,8 +8,8 @@ import pickle
 import re
 import time
 from collections import defaultdict
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -35,7 +35,14 @@ from digest.config import CONFIG_FILE, Config, load_config
 from digest.content import load_article, scan_sources
 from digest.errors import Diagnostic, DigestError, TemplateError
 from digest.model import Index, Page, RenderedPage, Story
-from digest.output import WriteReport, build_lock, check_owned, output_generation, publish
+from digest.output import (
+    Publication,
+    WriteReport,
+    build_lock,
+    check_owned,
+    output_generation,
+    publish,
+)
 from digest.parallel import default_jobs, map_ordered
 from digest.render import PAGE_TEMPLATES, Renderer, plan, site_fingerprint
 from digest.routes import output_path
@@ -201,44 +208,54 @@ class Builder:
         fetch = self._fetcher(index, key_of)
         old_keys = self._reusable_page_keys(state, config_part)
         page_keys, reused = old_keys, set()
-        if changed & {CONTENT, TEMPLATES} or not old_keys:
-            with step("render"):
-                pages = tuple(plan(index))
-                renderer = Renderer(index, env, pages, fetch)
-                site_part = site_fingerprint(index, templates_part)
-                page_keys, shown_in = {}, defaultdict(list)
-                for page in pages:
-                    shown: list[str] = []
-                    page_keys[page.url] = renderer.fingerprint(page, site_part, shown)
-                    for url in dict.fromkeys(shown):
-                        shown_in[url].append(page.url)
-                todo = tuple(p for p in pages if old_keys.get(p.url) != page_keys[p.url])
-                reused = {output_path(p.url) for p in pages if p.url in old_keys} - {
-                    output_path(p.url) for p in todo}
-                progress.stage("rendering", len(todo))
-                done = {r.path: r.data for r in _render_pages(renderer, todo, options.jobs,
-                                                              progress)}
-        else:
-            done, reused = {}, {output_path(p.url) for p in pages}
-            shown_in = state.get("shown_in", {})
-        search_paths = set()
-        if options.search:
-            if changed & {CONFIG, CONTENT} or not (search_files or state.get("search")):
-                with step("search"):
-                    from digest.search import index_files, records  # only when searched
+        with ExitStack() as stack:
+            publication = None
+            if options.write:  # files are written while the pages render
+                stack.enter_context(build_lock(self.out.absolute()))
+                publication = Publication(self.out)
+                stack.callback(publication.close)
+            if changed & {CONTENT, TEMPLATES} or not old_keys:
+                with step("render"):
+                    pages = tuple(plan(index))
+                    renderer = Renderer(index, env, pages, fetch)
+                    site_part = site_fingerprint(index, templates_part)
+                    page_keys, shown_in = {}, defaultdict(list)
+                    for page in pages:
+                        shown: list[str] = []
+                        page_keys[page.url] = renderer.fingerprint(page, site_part, shown)
+                        for url in dict.fromkeys(shown):
+                            shown_in[url].append(page.url)
+                    todo = tuple(p for p in pages if old_keys.get(p.url) != page_keys[p.url])
+                    reused = {output_path(p.url) for p in pages if p.url in old_keys} - {
+                        output_path(p.url) for p in todo}
+                    progress.stage("rendering", len(todo))
+                    done = _render_pages(renderer, todo, options.jobs, progress,
+                                         stream=publication.add if publication else None,
+                                         keep=self.cache_dir is None)
+            else:
+                done, reused = {}, {output_path(p.url) for p in pages}
+                shown_in = state.get("shown_in", {})
+            search_paths = set()
+            if options.search:
+                if changed & {CONFIG, CONTENT} or not (search_files or state.get("search")):
+                    with step("search"):
+                        from digest.search import index_files, records  # only when searched
 
-                    search_files = index_files(records(fetch(url) for url in index.urls),
-                                               config.language)
-            elif not search_files:
-                search_paths = set(state["search"])
-        rendered = {**self.rendered, **done} if self.cache_dir is None else done
-        files = {**rendered, **_static_files(project),
-                 **(search_files if options.search else {})}
-        report = WriteReport(written=0, removed=0, unchanged=len(files), swapped=False)
-        if options.write:
-            with step("write"), build_lock(self.out.absolute()):
-                report = publish(files, self.out,
-                                 keep=(reused | search_paths) if self.cache_dir else set())
+                        search_files = index_files(records(fetch(url) for url in index.urls),
+                                                   config.language)
+                elif not search_files:
+                    search_paths = set(state["search"])
+            rendered = {**self.rendered, **done} if self.cache_dir is None else {}
+            extra = {**_static_files(project), **(search_files if options.search else {})}
+            files = {**rendered, **extra}
+            report = WriteReport(written=0, removed=0, unchanged=len(files), swapped=False)
+            if publication is not None:
+                with step("write"):
+                    if self.cache_dir is None:  # without a cache, every file is in memory
+                        publication.add({path: rendered[path] for path in reused})
+                    publication.add(extra)
+                    report = publication.finish(
+                        keep=(reused | search_paths) if self.cache_dir else set())
         new_state = {
             "options": self._options_part(), "config": config_part,
             "inputs": _input_stamps(project, _config_path(options)), "sources": sources,
@@ -350,10 +367,11 @@ class Builder:
         site_part = site_fingerprint(index, state["templates"])
         page_keys = dict(state["page_keys"])
         page_keys.update((page.url, renderer.fingerprint(page, site_part)) for page in todo)
-        done = {r.path: r.data for r in _render_pages(renderer, tuple(todo), 1, Progress())}
+        done = _render_pages(renderer, tuple(todo), 1, Progress())
         keep = {output_path(page.url) for page in pages} - done.keys()
-        report = publish({**done, **_static_files(project)}, self.out,
-                         keep=keep | set(state["search"]))
+        with build_lock(self.out.absolute()):
+            report = publish({**done, **_static_files(project)}, self.out,
+                             keep=keep | set(state["search"]))
         diagnostics = [d for key in dict.fromkeys(key_of_path.values())
                        for d in unpack_problems(problems.get(key, ()))]
         diagnostics += unpack_problems(state["collisions"])
@@ -551,14 +569,27 @@ def _render_one(page: Page) -> RenderedPage:
     return _WORKER_RENDERER.render(page)
 
 
-def _render_pages(renderer: Renderer, pages: tuple[Page, ...], jobs: int,
-                  progress: Progress) -> list[RenderedPage]:
+def _render_pages(renderer: Renderer, pages: tuple[Page, ...], jobs: int, progress: Progress,
+                  stream: Callable[[dict[str, bytes]], None] | None = None,
+                  keep: bool = True) -> dict[str, bytes]:
+    """Render pages -> {output path: bytes} (empty unless `keep`), handing each batch to
+    `stream` as it arrives."""
     global _WORKER_RENDERER
     _WORKER_RENDERER = renderer  # inherited by forked workers with its compiled templates
+    kept: dict[str, bytes] = {}
+
+    def arrived(results: list[RenderedPage]) -> None:
+        batch = {r.path: r.data for r in results}
+        if stream is not None:
+            stream(batch)
+        if keep:
+            kept.update(batch)
+
     try:
-        return map_ordered(_render_one, pages, jobs=jobs, advance=progress.advance)
+        map_ordered(_render_one, pages, jobs=jobs, advance=progress.advance, on_chunk=arrived)
     finally:
         _WORKER_RENDERER = None
+    return kept
 
 
 def _static_files(project: Path) -> dict[str, bytes]:

@@ -77,10 +77,120 @@ def publish(files: Mapping[str, bytes], out: Path, keep: Set[str] = frozenset())
     """Output files {relative path: bytes}, plus the files named in `keep` as `out` has them
     now -> that tree in `out`, swapped in atomically. Any failure (a full or read-only disk)
     raises OutputError and leaves `out` as it was."""
+    publication = Publication(out)
     try:
-        return _publish(files, out.absolute(), keep)
+        publication.add(files)
+        return publication.finish(keep)
+    finally:
+        publication.close()
+
+
+class Publication:
+    """One build written into the twin as its files arrive (so writing overlaps rendering),
+    then swapped in by `finish`. Until then `out` is untouched; `close` without `finish`
+    abandons the build (the twin is rebuilt next time)."""
+
+    def __init__(self, out: Path):
+        self.out = out.absolute()
+        self.hashes: dict[str, str] = {}
+        self.written = 0
+        self._pending: list = []
+        self._writers = ThreadPoolExecutor(WRITERS)
+        with _as_output_error(self.out):
+            _recover(self.out)
+            check_owned(self.out)
+            state = state_dir(self.out)
+            self.manifests = state / "manifests"
+            self.manifests.mkdir(parents=True, exist_ok=True)
+            self.twin, self.old = _prepare_twin(state / "next", self.out, self.manifests)
+            (self.twin / MARKER).unlink(missing_ok=True)  # dirty until complete
+            # Starting from nothing (a first build): link each new file into a second tree as
+            # well, which becomes the next build's twin, so that build only writes changes.
+            self.shadow = state / "shadow" if not self.old else None
+            if self.shadow is not None:
+                shutil.rmtree(self.shadow, ignore_errors=True)
+                self.shadow.mkdir()
+
+    def add(self, files: Mapping[str, bytes]) -> None:
+        """Queue these output files for writing, where their bytes are new to the twin."""
+        for relative, data in files.items():
+            digest = _hash(data)
+            self.hashes[relative] = digest
+            if self.old.get(relative) != digest:
+                target = _inside(self.twin, relative)
+                self._pending.append(self._writers.submit(self._put, target, relative, data))
+                self.written += 1
+
+    def finish(self, keep: Set[str] = frozenset()) -> WriteReport:
+        """Add `keep` as `out` has them, complete the twin and swap it in (unless it equals
+        `out`); raise OutputError, leaving `out` as it was, when that fails."""
+        with _as_output_error(self.out):
+            return self._finish(keep)
+
+    def close(self) -> None:
+        """Stop the writers (after finish, or to abandon the build)."""
+        self._writers.shutdown(wait=True, cancel_futures=True)
+        if self.shadow is not None and self.shadow.exists():
+            shutil.rmtree(self.shadow, ignore_errors=True)
+
+    def _put(self, target: Path, relative: str, data: bytes) -> None:
+        _write(target, data)
+        if self.shadow is not None:
+            _link(target, self.shadow / relative)
+
+    def _finish(self, keep: Set[str]) -> WriteReport:
+        out = self.out
+        current = _manifest(out, self.manifests) if keep else {}
+        if current is None or keep - current.keys():
+            raise OutputError([error("the site changed under the build cache; build again",
+                                     str(out))])
+        for relative in keep:
+            digest = self.hashes[relative] = current[relative]
+            if self.old.get(relative) != digest:  # share the live site's file
+                self._pending.append(self._writers.submit(
+                    _link, out / relative, self.twin / relative))
+        for future in self._pending:
+            future.result()  # raises what a writer met
+        hashes = dict(sorted(self.hashes.items()))
+        generation = _hash("\n".join(f"{path}\x00{digest}" for path, digest in hashes.items())
+                           .encode())
+        stale = [relative for relative in self.old if relative not in hashes]
+        for relative in stale:
+            (self.twin / relative).unlink(missing_ok=True)
+        for folder in sorted({(self.twin / r).parent for r in stale}, key=lambda p: -len(p.parts)):
+            _remove_empty_dirs(folder, self.twin)
+        (self.manifests / f"{generation}.bin").write_bytes(marshal.dumps(hashes))
+        marker = MARKER_TEXT.format(generation).encode()
+        _write(self.twin / MARKER, marker)
+        unchanged = _generation(out) == generation
+        if not unchanged:
+            _swap(self.twin, out)
+            if self.shadow is not None:
+                _write(self.shadow / MARKER, marker)
+                if self.twin.exists():  # what out held before, unknown to any manifest
+                    shutil.rmtree(self.twin)
+                os.rename(self.shadow, self.twin)
+        _prune_manifests(self.manifests, keep={generation, _generation(self.twin)})
+        if unchanged:
+            return WriteReport(written=0, removed=0, unchanged=len(hashes), swapped=False)
+        return WriteReport(written=self.written, removed=len(stale), swapped=True,
+                           unchanged=len(hashes) - self.written)
+
+
+@contextmanager
+def _as_output_error(out: Path) -> Iterator[None]:
+    try:
+        yield
     except OSError as exc:
         raise _output_error(exc, out) from None
+
+
+def _link(source: Path, target: Path) -> None:
+    try:
+        target.unlink()
+    except FileNotFoundError:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    os.link(source, target)
 
 
 def _output_error(exc: OSError, where: Path) -> OutputError:
@@ -96,35 +206,6 @@ def output_generation(out: Path) -> str | None:
     if generation is None or not (state_dir(out) / "manifests" / f"{generation}.bin").is_file():
         return None
     return generation
-
-
-def _publish(files: Mapping[str, bytes], out: Path, keep: Set[str]) -> WriteReport:
-    _recover(out)
-    check_owned(out)
-    state = state_dir(out)
-    manifests = state / "manifests"
-    current = _manifest(out, manifests) if keep else {}
-    if current is None or keep - current.keys():
-        raise OutputError([error("the site changed under the build cache; build again",
-                                 str(out))])
-    hashes = {path: _hash(data) for path, data in files.items()}
-    hashes.update((path, current[path]) for path in keep)
-    hashes = dict(sorted(hashes.items()))
-    generation = _hash("\n".join(f"{path}\x00{digest}" for path, digest in hashes.items())
-                       .encode())
-    marker = MARKER_TEXT.format(generation).encode()
-    if _generation(out) == generation:
-        return WriteReport(written=0, removed=0, unchanged=len(hashes), swapped=False)
-    manifests.mkdir(parents=True, exist_ok=True)
-    twin, old_hashes = _prepare_twin(state / "next", out, manifests)
-    (twin / MARKER).unlink(missing_ok=True)  # the twin is dirty until it is complete
-    written, removed = _apply(twin, out, files, hashes, old_hashes)
-    (manifests / f"{generation}.bin").write_bytes(marshal.dumps(hashes))
-    _write(twin / MARKER, marker)
-    _swap(twin, out)
-    _prune_manifests(manifests, keep={generation, _generation(twin)})
-    return WriteReport(written=written, removed=removed, swapped=True,
-                       unchanged=len(hashes) - written)
 
 
 def _hash(data: bytes) -> str:
@@ -159,38 +240,14 @@ def _prepare_twin(twin: Path, out: Path, manifests: Path) -> tuple[Path, dict[st
     if current is None:
         twin.mkdir(parents=True)
         return twin, {}
+    made: set[Path] = set()
     for relative in current:
         target = twin / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
         os.link(out / relative, target)
     return twin, current
-
-
-def _apply(twin: Path, out: Path, files: Mapping[str, bytes], hashes: Mapping[str, str],
-           old_hashes: Mapping[str, str]) -> tuple[int, int]:
-    """Bring the twin to `hashes`: write new bytes, hard-link kept files from `out`."""
-    # The twin holds old_hashes exactly: its manifest is written only once it is complete.
-    todo = [relative for relative, digest in hashes.items() if old_hashes.get(relative) != digest]
-    for folder in sorted({_inside(twin, relative).parent for relative in todo}):
-        folder.mkdir(parents=True, exist_ok=True)
-
-    def put(relative: str) -> None:
-        if relative in files:
-            _write(twin / relative, files[relative])
-        else:  # kept as the live site has it: share its file
-            (twin / relative).unlink(missing_ok=True)
-            os.link(out / relative, twin / relative)
-
-    # File creation waits on the disk, not the interpreter: a few threads overlap it.
-    with ThreadPoolExecutor(WRITERS) as writers:
-        list(writers.map(put, todo))
-    written = len(todo)
-    stale = [relative for relative in old_hashes if relative not in hashes]
-    for relative in stale:
-        (twin / relative).unlink(missing_ok=True)
-    for folder in sorted({(twin / r).parent for r in stale}, key=lambda p: -len(p.parts)):
-        _remove_empty_dirs(folder, twin)
-    return written, len(stale)
 
 
 def _inside(root: Path, relative: str) -> Path:

@@ -35,13 +35,19 @@ def run_chunk(function: Callable[[Item], Result], chunk: Sequence[Item]) -> list
 
 def map_ordered(function: Callable[[Item], Result], items: Sequence[Item], *, jobs: int,
                 advance: Callable[[int], None] = lambda n: None,
-                serial_below: int = SERIAL_BELOW, min_chunk: int = 16) -> list[Result]:
-    """Apply `function` (a module-level function) to each item, in forked workers when it pays."""
+                serial_below: int = SERIAL_BELOW, min_chunk: int = 16,
+                on_chunk: Callable[[list[Result]], None] | None = None) -> list[Result]:
+    """Apply `function` (a module-level function) to each item, in forked workers when it pays.
+    With `on_chunk`, results go to it as they arrive (in any order) and none are returned."""
     can_fork = "fork" in multiprocessing.get_all_start_methods()
     if jobs <= 1 or len(items) < serial_below or not can_fork:
         results = []
         for item in items:
-            results.append(function(item))
+            result = function(item)
+            if on_chunk is None:
+                results.append(result)
+            else:
+                on_chunk([result])
             advance(1)
         return results
     size = max(min_chunk, len(items) // (jobs * 8))
@@ -53,7 +59,10 @@ def map_ordered(function: Callable[[Item], Result], items: Sequence[Item], *, jo
     try:
         futures = {pool.submit(run_chunk, function, chunk): n for n, chunk in enumerate(chunks)}
         for future in as_completed(futures):
-            ordered[futures[future]] = future.result()
+            if on_chunk is None:
+                ordered[futures[future]] = future.result()
+            else:
+                on_chunk(future.result())
             advance(len(chunks[futures[future]]))
     finally:
         pool.shutdown(wait=True, cancel_futures=True)  # after an error, drop the queued chunks

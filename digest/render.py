@@ -26,7 +26,14 @@ from digest.model import (
     Term,
     edition_of,
 )
-from digest.templates import day_label, month_label, render_template, web_url, year_label
+from digest.templates import (
+    clear_fragments,
+    day_label,
+    month_label,
+    render_template,
+    web_url,
+    year_label,
+)
 
 LISTING_KINDS = {"sections": "section.html", "tags": "tag.html", "outlets": "outlet.html"}
 MORE_FROM_SECTION = 5
@@ -150,6 +157,7 @@ class Renderer:
         self.sections = tuple(item.term for item in index.listings["sections"])
         self._fetch = fetch
         self._stories: dict[str, Story] = {}
+        clear_fragments(env)
 
     def story(self, url: str) -> Story:
         """URL -> its Story, fetched once per process."""
@@ -202,6 +210,8 @@ class Renderer:
         context = {
             "site": self.site, "config": config, "extra": config.extra, "page": page,
             "link": link, "url_of": routes, "lang": config.language,
+            # What link() puts before a site URL: a cache key for fragments full of links.
+            "root": base if page.kind == "404" else routes.root_prefix(page.url),
             # Absolute when base_url is; else under the base path, which browsers resolve.
             "canonical": routes.absolute(page.url, config.base_url)
             if config.has_absolute_base else config.base_path + routes.href(page.url),

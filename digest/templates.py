@@ -9,6 +9,9 @@ from pathlib import Path
 from types import TracebackType
 
 import jinja2
+from jinja2 import nodes
+from jinja2.ext import Extension
+from jinja2.parser import Parser
 from markupsafe import Markup
 
 from digest.config import Config, format_datetime
@@ -41,6 +44,7 @@ def make_environment(config: Config, project_templates: Path | None,
         keep_trailing_newline=True,
         auto_reload=False,
         bytecode_cache=_bytecode_cache(compiled),
+        extensions=[FragmentCache],
     )
     env.filters["datetime"] = lambda moment: format_datetime(moment, config.date_format)
     env.filters["isodate"] = lambda moment: moment.isoformat()
@@ -48,6 +52,37 @@ def make_environment(config: Config, project_templates: Path | None,
     env.filters["web_url"] = web_url
     env.filters["json_ld"] = json_ld
     return env
+
+
+class FragmentCache(Extension):
+    """`{% cached key, ... %}…{% endcached %}`: the block is rendered once per build for each
+    distinct key, then its output reused (story cards and page chrome recur on many pages).
+    The key must name everything the block shows; `clear_fragments` empties the cache."""
+
+    tags = {"cached"}
+
+    def __init__(self, environment: jinja2.Environment):
+        super().__init__(environment)
+        environment.extend(fragments={})
+
+    def parse(self, parser: Parser) -> nodes.Node:
+        lineno = next(parser.stream).lineno
+        key = parser.parse_tuple()
+        body = parser.parse_statements(("name:endcached",), drop_needle=True)
+        return nodes.CallBlock(self.call_method("_fragment", [key]), [], [], body) \
+            .set_lineno(lineno)
+
+    def _fragment(self, key: object, caller) -> str:
+        fragments = self.environment.fragments
+        found = fragments.get(key)
+        if found is None:
+            found = fragments[key] = caller()
+        return found
+
+
+def clear_fragments(env: jinja2.Environment) -> None:
+    """Forget cached fragments (a new build may show other things under the same keys)."""
+    env.fragments.clear()
 
 
 def _bytecode_cache(folder: Path | None) -> jinja2.BytecodeCache | None:
