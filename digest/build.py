@@ -271,8 +271,7 @@ class Builder:
             "templates": templates_part, "collisions": pack_problems(collisions),
             "template_warnings": pack_problems(template_warnings),
         }
-        with step("cache"):
-            self.store.put(self.blobs.items())
+        with step("cache"):  # the Stories went into the store as they were parsed
             self.store.put_entries(new_rows.items())
             self.blobs = {}
             self.store.keep_only({key for _, key in sources.values()})
@@ -419,7 +418,8 @@ class Builder:
                 stale.append(path)
         progress.stage("reading", len(stale))
         results = _load_stories(stale, self.options.project, config, config_part, set(packed),
-                                self.options.jobs, progress)
+                                self.options.jobs, progress, store=self.store)
+        self.store.close()  # no database connection may be open when the render workers fork
         fresh = {}
         for path, (key, entry, blob, found) in zip(stale, results, strict=True):
             sources[path] = (_trusted(stamps[path]), key)
@@ -534,12 +534,11 @@ def _config_path(options: BuildOptions) -> Path | None:
 _WORKER_CONFIG: Config | None = None
 _WORKER_CONFIG_PART = ""
 _WORKER_KNOWN: set[str] = set()
-_WORKER_RENDERER: Renderer | None = None
 
 
-def _load_one(job: tuple[str, Path]) -> tuple[str, Any, bytes | None, tuple]:
-    """(shown path, file) -> (content key, Entry, pickled Story, packed problems); only the
-    key when the content was seen before."""
+def _load_one(job: tuple[str, Path]) -> tuple[str, str, Any, bytes | None, tuple]:
+    """(shown path, file) -> (shown path, content key, Entry, pickled Story, packed
+    problems); only the key when the content was seen before."""
     shown, path = job
     try:
         data = path.read_bytes()
@@ -547,22 +546,37 @@ def _load_one(job: tuple[str, Path]) -> tuple[str, Any, bytes | None, tuple]:
         data = b""  # load_article reports why
     key = content_key(data, shown, _WORKER_CONFIG_PART)
     if key in _WORKER_KNOWN:
-        return key, None, None, ()
+        return shown, key, None, None, ()
     article, problems = load_article(path, shown, _WORKER_CONFIG)
     if article is None:
-        return key, None, None, pack_problems(problems)
+        return shown, key, None, None, pack_problems(problems)
     story = collating.make_story(article, _WORKER_CONFIG)
-    return (key, collating.entry(story), pickle.dumps(story, pickle.HIGHEST_PROTOCOL),
+    return (shown, key, collating.entry(story), pickle.dumps(story, pickle.HIGHEST_PROTOCOL),
             pack_problems(problems))
 
 
 def _load_stories(paths: list[str], project: Path, config: Config, config_part: str,
-                  known: set[str], jobs: int, progress: Progress) -> list[tuple]:
+                  known: set[str], jobs: int, progress: Progress,
+                  store: MemoryStore | None = None) -> list[tuple]:
+    """Content files -> (key, Entry, pickled Story, problems) for each, in order; new Stories
+    go into `store` as they arrive, while the other files are still being parsed."""
     global _WORKER_CONFIG, _WORKER_CONFIG_PART, _WORKER_KNOWN
     # read by forked workers; set before they start
     _WORKER_CONFIG, _WORKER_CONFIG_PART, _WORKER_KNOWN = config, config_part, known
     jobs_list = [(shown, project / shown) for shown in paths]
-    return map_ordered(_load_one, jobs_list, jobs=jobs, advance=progress.advance)
+    arrived: dict[str, tuple] = {}
+
+    def keep(results: list[tuple]) -> None:
+        for shown, *result in results:
+            arrived[shown] = tuple(result)
+        if store is not None:
+            store.put((key, blob) for _, key, _, blob, _ in results if blob is not None)
+
+    map_ordered(_load_one, jobs_list, jobs=jobs, advance=progress.advance, on_chunk=keep)
+    return [arrived[shown] for shown in paths]
+
+
+_WORKER_RENDERER: Renderer | None = None
 
 
 def _render_one(page: Page) -> RenderedPage:

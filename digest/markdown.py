@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass
 from functools import cache
 
@@ -33,6 +34,69 @@ def _parser():
 
 def render(source: str) -> RenderedMarkdown:
     """Markdown text -> its HTML and the plain text of each paragraph."""
+    if is_prose(source):
+        fast = _render_prose(source)
+        if fast is not None:
+            return fast
+    return render_reference(source)
+
+
+# Prose: paragraphs, ATX headings and block quotes, with **strong** and [links](url), nothing
+# else. For such text markdown-it-pyrs (Rust) gives byte for byte what markdown-it-py gives
+# (checked on the test corpus, hostile text and fuzzed documents in tests/test_markdown.py);
+# anything else, even one backtick or non-breaking space, goes to markdown-it-py. Where they
+# were seen to differ: footnotes, reference definitions, lists, code, empty block quotes,
+# thematic breaks, single-`*` and `_` emphasis (delimiter rules), entities, and Unicode spaces
+# at the ends of a paragraph; pyrs can also panic on code spans inside links.
+_PROSE_BREAKING_LINE = re.compile(
+    r"(?:^|\n)(?: {0,3}> ?)*"  # at the start of a line, after any quote markers:
+    r"(?: {0,3}(?:[*+-](?:[ \t]|$|\n)|[=|\[]|-{2,}|```|~~~|\d{1,9}[.)](?:[ \t]|$|\n)"
+    r"|[*-][* -]*(?:$|\n)|#{7,}|>[ >]*(?:$|\n))|(?: {4}|\t))")  # lists, rules, code, refs
+_PROSE_BREAKING_CHARACTER = re.compile(
+    r"[<`\\~|_\t\r\x0b\x0c\x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+    r"|[!^]\[|\[\^|&(?:#|[A-Za-z0-9]+;)")  # inline syntax, entities, spaces other than ' '
+_STARS = re.compile(r"\*+")
+
+
+def is_prose(source: str) -> bool:
+    """Whether text uses only the Markdown both parsers agree on (see above)."""
+    return not (_PROSE_BREAKING_CHARACTER.search(source) or _PROSE_BREAKING_LINE.search(source)
+                or any(len(run) != 2 for run in _STARS.findall(source)))  # only **strong**
+
+
+_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.DOTALL)
+_TAG = re.compile(r"<[^>]*>")
+
+
+@cache
+def _prose_parser():
+    try:
+        from markdown_it_pyrs import MarkdownIt
+    except ImportError:  # not built for this platform: everything takes the other path
+        return None
+    # The "zero" preset has no rule at all (no raw HTML): only what plain prose needs.
+    parser = MarkdownIt("zero")
+    parser.enable_many(["paragraph", "heading", "blockquote", "emphasis", "link", "newline"])
+    return parser
+
+
+def _render_prose(source: str) -> RenderedMarkdown | None:
+    parser = _prose_parser()
+    if parser is None:
+        return None
+    try:
+        rendered = parser.render(source)
+    except BaseException as exc:  # pyrs reports a Rust panic as a BaseException
+        if isinstance(exc, KeyboardInterrupt | SystemExit):
+            raise
+        return None
+    paragraphs = (html.unescape(_TAG.sub("", inner)).replace("\n", " ").strip()
+                  for inner in _PARAGRAPH.findall(rendered))
+    return RenderedMarkdown(html=rendered, paragraphs=tuple(p for p in paragraphs if p))
+
+
+def render_reference(source: str) -> RenderedMarkdown:
+    """Markdown text -> its HTML and paragraphs by markdown-it-py (any Markdown)."""
     parser = _parser()
     tokens = parser.parse(source)
     paragraphs = []
