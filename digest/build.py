@@ -8,7 +8,7 @@ import pickle
 import re
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -230,8 +230,7 @@ class Builder:
                         output_path(p.url) for p in todo}
                     progress.stage("rendering", len(todo))
                     done = _render_pages(renderer, todo, options.jobs, progress,
-                                         stream=publication.add if publication else None,
-                                         keep=self.cache_dir is None)
+                                         publication, keep=self.cache_dir is None)
             else:
                 done, reused = {}, {output_path(p.url) for p in pages}
                 shown_in = state.get("shown_in", {})
@@ -577,32 +576,47 @@ def _load_stories(paths: list[str], project: Path, config: Config, config_part: 
 
 
 _WORKER_RENDERER: Renderer | None = None
+_WORKER_PUBLICATION: Publication | None = None
 
 
 def _render_one(page: Page) -> RenderedPage:
     return _WORKER_RENDERER.render(page)
 
 
+def _render_and_write(page: Page) -> tuple[str, str, bool]:
+    rendered = _WORKER_RENDERER.render(page)
+    return rendered.path, *_WORKER_PUBLICATION.write_now(rendered.path, rendered.data)
+
+
 def _render_pages(renderer: Renderer, pages: tuple[Page, ...], jobs: int, progress: Progress,
-                  stream: Callable[[dict[str, bytes]], None] | None = None,
+                  publication: Publication | None = None,
                   keep: bool = True) -> dict[str, bytes]:
-    """Render pages -> {output path: bytes} (empty unless `keep`), handing each batch to
-    `stream` as it arrives."""
-    global _WORKER_RENDERER
-    _WORKER_RENDERER = renderer  # inherited by forked workers with its compiled templates
+    """Render pages -> {output path: bytes} (when `keep`). With a publication, each page is
+    also written into it: by the worker that rendered it, when the bytes are not kept."""
+    global _WORKER_RENDERER, _WORKER_PUBLICATION
+    # inherited by forked workers with the compiled templates
+    _WORKER_RENDERER, _WORKER_PUBLICATION = renderer, publication
     kept: dict[str, bytes] = {}
 
     def arrived(results: list[RenderedPage]) -> None:
         batch = {r.path: r.data for r in results}
-        if stream is not None:
-            stream(batch)
-        if keep:
-            kept.update(batch)
+        if publication is not None:
+            publication.add(batch)
+        kept.update(batch)
+
+    def written(results: list[tuple[str, str, bool]]) -> None:
+        for path, digest, wrote in results:
+            publication.record(path, digest, wrote)
 
     try:
-        map_ordered(_render_one, pages, jobs=jobs, advance=progress.advance, on_chunk=arrived)
+        if publication is not None and not keep:
+            map_ordered(_render_and_write, pages, jobs=jobs, advance=progress.advance,
+                        on_chunk=written)
+        else:
+            map_ordered(_render_one, pages, jobs=jobs, advance=progress.advance,
+                        on_chunk=arrived)
     finally:
-        _WORKER_RENDERER = None
+        _WORKER_RENDERER = _WORKER_PUBLICATION = None
     return kept
 
 

@@ -121,6 +121,22 @@ class Publication:
                 self._pending.append(self._writers.submit(self._put, target, relative, data))
                 self.written += 1
 
+    def write_now(self, relative: str, data: bytes) -> tuple[str, bool]:
+        """Write one file into the twin here and now, where its bytes are new (render workers
+        call this, sparing the bytes a trip to this process) -> (its hash, whether written).
+        The publishing process then `record`s it."""
+        digest = _hash(data)
+        if self.old.get(relative) == digest:
+            return digest, False
+        with _as_output_error(self.out):
+            self._put(_inside(self.twin, relative), relative, data)
+        return digest, True
+
+    def record(self, relative: str, digest: str, written: bool) -> None:
+        """Count a file that `write_now` handled."""
+        self.hashes[relative] = digest
+        self.written += written
+
     def finish(self, keep: Set[str] = frozenset()) -> WriteReport:
         """Add `keep` as `out` has them, complete the twin and swap it in (unless it equals
         `out`); raise OutputError, leaving `out` as it was, when that fails."""
