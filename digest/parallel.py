@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import gc
 import multiprocessing
 import os
 import signal
@@ -54,6 +55,9 @@ def map_ordered(function: Callable[[Item], Result], items: Sequence[Item], *, jo
     chunks = [items[i:i + size] for i in range(0, len(items), size)]
     ordered: list[list[Result]] = [[] for _ in chunks]
     # fork: workers inherit the parent's state (the Site, the compiled templates) for free.
+    # Frozen objects are left alone by the workers' collector, so their pages stay shared
+    # instead of being copied on first touch.
+    gc.freeze()
     pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"),
                                initializer=_follow_parent, initargs=(os.getpid(),))
     try:
