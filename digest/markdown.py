@@ -60,8 +60,18 @@ _STARS = re.compile(r"\*+")
 
 def is_prose(source: str) -> bool:
     """Whether text uses only the Markdown both parsers agree on (see above)."""
-    return not (_PROSE_BREAKING_CHARACTER.search(source) or _PROSE_BREAKING_LINE.search(source)
-                or any(len(run) != 2 for run in _STARS.findall(source)))  # only **strong**
+    if _PROSE_BREAKING_CHARACTER.search(source) or _PROSE_BREAKING_LINE.search(source):
+        return False
+    for run in _STARS.finditer(source):  # only **strong**, and not beside a Unicode symbol or
+        start, end = run.span()  # punctuation mark (the two disagree on what flanks those)
+        if end - start != 2 or not (_flanks_alike(source[start - 1:start])
+                                    and _flanks_alike(source[end:end + 1])):
+            return False
+    return True
+
+
+def _flanks_alike(neighbour: str) -> bool:
+    return not neighbour or neighbour.isascii() or neighbour.isalnum()
 
 
 _PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.DOTALL)

@@ -89,6 +89,13 @@ def test_any_text_renders_the_same(pieces):
     assert_same("".join(pieces))
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["**", " ", "\n", "\n\n", "[", "](", ")", "# ", "> ", "가"])
+                | st.characters(), max_size=20))
+def test_strong_beside_any_character_renders_the_same(pieces):
+    assert_same("".join(pieces))  # found '0**÷**': the two parsers flank symbols differently
+
+
 def test_a_pyrs_panic_falls_back_instead_of_failing():
     panicking = "'\"---<script>javascript:alert(1))[</script>> ```</script>\t>>))> 1. [~~~"
     assert _render_prose(panicking) is None or render(panicking) == render_reference(panicking)
