@@ -24,7 +24,7 @@ def test_two_hundred_clients_while_rebuilding(tmp_path):
                         section=["경제", "사회"][n % 2], body=f"본문 {n} " * 50)
     with previewing(project) as (preview, url):
         paths = ["", "2026/11/01/", "sections/경제/", "static/digest.css", "atom.xml"]
-        paths += [s.url for s in preview.builder.site.stories[:10]]
+        paths += list(preview.builder.index.urls[:10])
         deadline = time.monotonic() + SECONDS
         problems: list[str] = []
         served = [0]
