@@ -32,7 +32,7 @@ from digest.cache import (
     unpack_problems,
 )
 from digest.config import CONFIG_FILE, Config, load_config
-from digest.content import load_article, scan_sources
+from digest.content import MAX_ARTICLE_BYTES, load_article, scan_sources
 from digest.errors import Diagnostic, DigestError, TemplateError
 from digest.model import Index, Page, RenderedPage, Story
 from digest.output import (
@@ -540,13 +540,14 @@ def _load_one(job: tuple[str, Path]) -> tuple[str, str, Any, bytes | None, tuple
     problems); only the key when the content was seen before."""
     shown, path = job
     try:
-        data = path.read_bytes()
+        size = path.stat().st_size
+        data = path.read_bytes() if size <= MAX_ARTICLE_BYTES else None
     except OSError:
-        data = b""  # load_article reports why
-    key = content_key(data, shown, _WORKER_CONFIG_PART)
+        size, data = -1, None  # load_article reports why
+    key = content_key(f"{size}".encode() if data is None else data, shown, _WORKER_CONFIG_PART)
     if key in _WORKER_KNOWN:
         return shown, key, None, None, ()
-    article, problems = load_article(path, shown, _WORKER_CONFIG)
+    article, problems = load_article(path, shown, _WORKER_CONFIG, data)
     if article is None:
         return shown, key, None, None, pack_problems(problems)
     story = collating.make_story(article, _WORKER_CONFIG)

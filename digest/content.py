@@ -56,17 +56,19 @@ def _scan(folder: str, shown: str, found: dict[str, tuple[int, ...]]) -> None:
         _scan(item.path, f"{shown}/{item.name}", found)
 
 
-def load_article(path: Path, shown: str, config: Config) -> tuple[Article | None,
-                                                                    list[Diagnostic]]:
-    """One Markdown file -> (Article or None, diagnostics naming it as `shown`)."""
-    try:
-        size = path.stat().st_size
-        if size > MAX_ARTICLE_BYTES:
-            return None, [error(f"file is {size // 1024 // 1024} MB; the limit for one article "
-                                f"is {MAX_ARTICLE_BYTES // 1024 // 1024} MB", shown)]
-        data = path.read_bytes()
-    except OSError as exc:
-        return None, [error(f"cannot read: {exc.strerror or exc}", shown)]
+def load_article(path: Path, shown: str, config: Config,
+                 data: bytes | None = None) -> tuple[Article | None, list[Diagnostic]]:
+    """One Markdown file (its bytes, when already read) -> (Article or None, diagnostics naming
+    it as `shown`)."""
+    if data is None:
+        try:
+            size = path.stat().st_size
+            if size > MAX_ARTICLE_BYTES:
+                return None, [error(f"file is {size // 1024 // 1024} MB; the limit for one "
+                                    f"article is {MAX_ARTICLE_BYTES // 1024 // 1024} MB", shown)]
+            data = path.read_bytes()
+        except OSError as exc:
+            return None, [error(f"cannot read: {exc.strerror or exc}", shown)]
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -3,14 +3,35 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from functools import cached_property
+from operator import attrgetter
 from typing import Any, NamedTuple
 
 from digest.config import Config
 
 RECORD = {"frozen": True, "slots": True, "kw_only": True}
+
+
+def quick_pickle(cls: type) -> type:
+    """Pickle a frozen slotted dataclass as a tuple of its fields: several times faster than
+    the generated __getstate__/__setstate__, and every Story crosses a pickle twice a build."""
+    names = tuple(f.name for f in fields(cls))
+    values = attrgetter(*names)
+    _SETTERS[cls] = tuple(getattr(cls, name).__set__ for name in names)
+    cls.__reduce__ = lambda self: (_rebuild, (cls, values(self)))
+    return cls
+
+
+_SETTERS: dict[type, tuple] = {}
+
+
+def _rebuild(cls: type, values: tuple) -> Any:
+    record = object.__new__(cls)
+    for setter, value in zip(_SETTERS[cls], values, strict=True):
+        setter(record, value)
+    return record
 
 
 @dataclass(**RECORD)
@@ -19,6 +40,7 @@ class Related:
     url: str | None = None
 
 
+@quick_pickle
 @dataclass(**RECORD)
 class Article:
     """A stored source document: one front-mattered Markdown file in content/."""
@@ -48,6 +70,7 @@ class Article:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+@quick_pickle
 @dataclass(**RECORD)
 class Term:
     """A section, tag or outlet as a listing: a stable URL key and a display name."""
@@ -56,6 +79,7 @@ class Term:
     name: str
 
 
+@quick_pickle
 @dataclass(**RECORD)
 class Story:
     """An article as published: the Article plus everything derived for the site.

@@ -119,8 +119,8 @@ def test_rebuild_kinds_do_only_what_they_need(preview, monkeypatch):
     reads = []
     real_load = build_module.load_article
     monkeypatch.setattr(build_module, "load_article",
-                        lambda path, shown, config: reads.append(shown) or real_load(
-                            path, shown, config))
+                        lambda path, shown, *rest: reads.append(shown) or real_load(
+                            path, shown, *rest))
     project.article("b", "둘째 기사", "2026-11-19T09:00:00+09:00", section="경제")
     assert running.rebuild(frozenset({CONTENT}))
     assert reads == ["content/b.md"]  # only the new file was read
