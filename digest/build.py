@@ -220,17 +220,24 @@ class Builder:
                     renderer = Renderer(index, env, pages, fetch)
                     site_part = site_fingerprint(index, templates_part)
                     page_keys, shown_in = {}, defaultdict(list)
-                    for page in pages:
-                        shown: list[str] = []
-                        page_keys[page.url] = renderer.fingerprint(page, site_part, shown)
-                        for url in dict.fromkeys(shown):
-                            shown_in[url].append(page.url)
-                    todo = tuple(p for p in pages if old_keys.get(p.url) != page_keys[p.url])
+                    # Every page is new: the workers key the pages as they render them.
+                    keyed_by_workers = not old_keys and publication is not None \
+                        and self.cache_dir is not None
+                    if not keyed_by_workers:
+                        for page in pages:
+                            shown: list[str] = []
+                            page_keys[page.url] = renderer.fingerprint(page, site_part, shown)
+                            for url in dict.fromkeys(shown):
+                                shown_in[url].append(page.url)
+                    todo = tuple(p for p in pages if keyed_by_workers
+                                 or old_keys.get(p.url) != page_keys[p.url])
                     reused = {output_path(p.url) for p in pages if p.url in old_keys} - {
                         output_path(p.url) for p in todo}
                     progress.stage("rendering", len(todo))
                     done = _render_pages(renderer, todo, options.jobs, progress,
-                                         publication, keep=self.cache_dir is None)
+                                         publication, keep=self.cache_dir is None,
+                                         keying=(site_part, page_keys, shown_in)
+                                         if keyed_by_workers else None)
             else:
                 done, reused = {}, {output_path(p.url) for p in pages}
                 shown_in = state.get("shown_in", {})
@@ -578,25 +585,33 @@ def _load_stories(paths: list[str], project: Path, config: Config, config_part: 
 
 _WORKER_RENDERER: Renderer | None = None
 _WORKER_PUBLICATION: Publication | None = None
+_WORKER_SITE_PART: str | None = None
 
 
 def _render_one(page: Page) -> RenderedPage:
     return _WORKER_RENDERER.render(page)
 
 
-def _render_and_write(page: Page) -> tuple[str, str, bool]:
+def _render_and_write(page: Page) -> tuple:
     rendered = _WORKER_RENDERER.render(page)
-    return rendered.path, *_WORKER_PUBLICATION.write_now(rendered.path, rendered.data)
+    digest, wrote = _WORKER_PUBLICATION.write_now(rendered.path, rendered.data)
+    if _WORKER_SITE_PART is None:
+        return page.url, rendered.path, digest, wrote, None, ()
+    shown: list[str] = []
+    key = _WORKER_RENDERER.fingerprint(page, _WORKER_SITE_PART, shown)
+    return page.url, rendered.path, digest, wrote, key, tuple(dict.fromkeys(shown))
 
 
 def _render_pages(renderer: Renderer, pages: tuple[Page, ...], jobs: int, progress: Progress,
-                  publication: Publication | None = None,
-                  keep: bool = True) -> dict[str, bytes]:
+                  publication: Publication | None = None, keep: bool = True,
+                  keying: tuple[str, dict, dict] | None = None) -> dict[str, bytes]:
     """Render pages -> {output path: bytes} (when `keep`). With a publication, each page is
-    also written into it: by the worker that rendered it, when the bytes are not kept."""
-    global _WORKER_RENDERER, _WORKER_PUBLICATION
+    also written into it: by the worker that rendered it, when the bytes are not kept. With
+    `keying` (site part, page keys, shown in), those workers also key the pages."""
+    global _WORKER_RENDERER, _WORKER_PUBLICATION, _WORKER_SITE_PART
     # inherited by forked workers with the compiled templates
     _WORKER_RENDERER, _WORKER_PUBLICATION = renderer, publication
+    _WORKER_SITE_PART = keying[0] if keying else None
     kept: dict[str, bytes] = {}
 
     def arrived(results: list[RenderedPage]) -> None:
@@ -605,9 +620,13 @@ def _render_pages(renderer: Renderer, pages: tuple[Page, ...], jobs: int, progre
             publication.add(batch)
         kept.update(batch)
 
-    def written(results: list[tuple[str, str, bool]]) -> None:
-        for path, digest, wrote in results:
+    def written(results: list[tuple]) -> None:
+        for page, path, digest, wrote, key, shown in results:
             publication.record(path, digest, wrote)
+            if keying:
+                keying[1][page] = key
+                for url in shown:
+                    keying[2][url].append(page)
 
     try:
         if publication is not None and not keep:
@@ -617,7 +636,7 @@ def _render_pages(renderer: Renderer, pages: tuple[Page, ...], jobs: int, progre
             map_ordered(_render_one, pages, jobs=jobs, advance=progress.advance,
                         on_chunk=arrived)
     finally:
-        _WORKER_RENDERER = _WORKER_PUBLICATION = None
+        _WORKER_RENDERER = _WORKER_PUBLICATION = _WORKER_SITE_PART = None
     return kept
 
 
