@@ -10,7 +10,6 @@ edit) is treated as no cache at all.
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import marshal
 import os
@@ -25,8 +24,9 @@ from typing import Any
 from digest import __version__
 from digest.collate import Entry
 from digest.config import Config
-from digest.errors import Diagnostic, Location, OutputError, Severity, error
+from digest.errors import Diagnostic, Location, Severity
 from digest.model import Index, IndexEdition, IndexListing, Story, Term
+from digest.output import exclusive
 
 CACHE_DIR = ".digest-cache"
 FORMAT = 3  # bump whenever what state.bin holds changes
@@ -42,21 +42,11 @@ def content_key(data: bytes, shown: str, config_part: str) -> str:
 @contextmanager
 def cache_lock(folder: Path) -> Iterator[None]:
     """Hold the project's build lock, or raise OutputError when another build holds it."""
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
+    with exclusive(folder / "lock", "another digest build is running in this project",
+                   str(folder)):
         ignore = folder / ".gitignore"
         if not ignore.exists():  # git-ignored whatever the project's own .gitignore says
             ignore.write_text("# written by digest: the build cache, never committed\n*\n")
-        handle = open(folder / "lock", "w")  # noqa: SIM115 (closed below)
-    except OSError as exc:
-        raise OutputError([error(f"cannot use the build cache: {exc.strerror or exc}",
-                                 str(folder))]) from None
-    with handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise OutputError([error("another digest build is running in this project; "
-                                     "try again when it finishes", str(folder))]) from None
         yield
 
 

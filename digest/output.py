@@ -45,22 +45,26 @@ def state_dir(out: Path) -> Path:
 @contextmanager
 def build_lock(out: Path) -> Iterator[None]:
     """Hold an exclusive lock on the output directory, so two builds never interleave."""
-    state = state_dir(out)
+    with exclusive(state_dir(out) / "lock", "another digest build is writing this output",
+                   str(out)):
+        yield
+
+
+@contextmanager
+def exclusive(lock_file: Path, busy: str, shown: str) -> Iterator[None]:
+    """Hold an flock on `lock_file` (creating its folder), or raise OutputError saying `busy`
+    when another process holds it: a second build stops rather than waits."""
     try:
-        state.mkdir(parents=True, exist_ok=True)
-        handle = open(state / "lock", "w")  # noqa: SIM115 (closed below, after unlocking)
+        lock_file.parent.mkdir(parents=True, exist_ok=True)
+        handle = open(lock_file, "w")  # noqa: SIM115 (closed below; closing unlocks)
     except OSError as exc:
-        raise _output_error(exc, state) from None
+        raise _output_error(exc, lock_file.parent) from None
     with handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise OutputError([error("another digest build is writing this output; "
-                                     "try again when it finishes", str(out))]) from None
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+            raise OutputError([error(f"{busy}; try again when it finishes", shown)]) from None
+        yield
 
 
 def check_owned(out: Path) -> None:
