@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import pickle
@@ -22,6 +23,7 @@ from digest.cache import (
     StoryStore,
     cache_lock,
     content_key,
+    forget_state,
     load_state,
     pack_entry,
     pack_index,
@@ -33,7 +35,7 @@ from digest.cache import (
 )
 from digest.config import CONFIG_FILE, Config, load_config
 from digest.content import MAX_ARTICLE_BYTES, load_article, scan_sources
-from digest.errors import Diagnostic, DigestError, TemplateError
+from digest.errors import Diagnostic, DigestError, OutputError, TemplateError, warning
 from digest.model import Index, Page, RenderedPage, Story
 from digest.output import (
     Publication,
@@ -278,11 +280,8 @@ class Builder:
             "template_warnings": pack_problems(template_warnings),
         }
         with step("cache"):  # the Stories went into the store as they were parsed
-            self.store.put_entries(new_rows.items())
-            self.blobs = {}
-            self.store.keep_only({key for _, key in sources.values()})
-            if self.cache_dir:
-                save_state(self.cache_dir, new_state)
+            template_warnings = [*template_warnings, *self._remember(
+                new_state, {}, new_rows, {key for _, key in sources.values()})]
         self.state, self.config, self.index, self.env = new_state, config, index, env
         self.diagnostics, self.pages, self.rendered = diagnostics, pages, rendered
         self.files = files if self.cache_dir is None else {}
@@ -380,21 +379,36 @@ class Builder:
         diagnostics = [d for key in dict.fromkeys(key_of_path.values())
                        for d in unpack_problems(problems.get(key, ()))]
         diagnostics += unpack_problems(state["collisions"])
-        self.store.put(self.blobs.items())
-        self.store.put_entries(rows.items())
-        self.blobs = {}
-        save_state(self.cache_dir, {
+        diagnostics += unpack_problems(state["template_warnings"])
+        diagnostics += self._remember({
             **state, "sources": sources, "problems": problems,
             "page_keys": page_keys, "generation": output_generation(self.out),
-            "index": (urls, keys, editions, listings),
-            "diagnostics": pack_problems((*diagnostics, *unpack_problems(
-                state["template_warnings"]))),
-        })
+            "index": (urls, keys, editions, listings), "diagnostics": pack_problems(diagnostics),
+        }, self.blobs, rows, None)
         return BuildResult(articles=len(urls), pages=len(pages),
-                           seconds=time.perf_counter() - started,
-                           diagnostics=(*diagnostics, *unpack_problems(
-                               state["template_warnings"])),
+                           seconds=time.perf_counter() - started, diagnostics=tuple(diagnostics),
                            report=report, timings=tuple(timings), out=self.out)
+
+    def _remember(self, state: dict[str, Any], blobs: dict[str, bytes], rows: dict,
+                  in_use: set[str] | None) -> list[Diagnostic]:
+        """Save what this build learnt for the next one -> a warning if the disk refused (the
+        site is already written by then, so the build still succeeds; the next one starts cold)."""
+        try:
+            self.store.put(blobs.items())
+            self.store.put_entries(rows.items())
+            if in_use is not None:
+                self.store.keep_only(in_use)
+            if self.cache_dir:
+                save_state(self.cache_dir, state)
+        except OutputError as exc:
+            if self.cache_dir:
+                with contextlib.suppress(OSError):
+                    forget_state(self.cache_dir)
+            return [warning(f"{d.message}; the next build will read everything again",
+                            d.location.path if d.location else None) for d in exc.diagnostics]
+        finally:
+            self.blobs = {}
+        return []
 
     def _compiled(self) -> Path | None:
         """Where compiled templates are kept between builds (in the cache folder, if any)."""

@@ -24,7 +24,7 @@ from typing import Any
 from digest import __version__
 from digest.collate import Entry
 from digest.config import Config
-from digest.errors import Diagnostic, Location, Severity
+from digest.errors import Diagnostic, Location, OutputError, Severity, error
 from digest.model import Index, IndexEdition, IndexListing, Story, Term
 from digest.output import exclusive
 
@@ -146,7 +146,7 @@ class StoryStore(MemoryStore):
             stored = self.db.execute(f"select count(*) from {table}").fetchone()[0]
             if stored > len(keys) * 1.5 + 100:
                 present = [row[0] for row in self.db.execute(f"select key from {table}")]
-                with self.db:
+                with self._failing_clearly(), self.db:
                     self.db.executemany(f"delete from {table} where key = ?",
                                         [(key,) for key in present if key not in keys])
 
@@ -157,8 +157,16 @@ class StoryStore(MemoryStore):
 
     def _insert(self, table: str, rows: list[tuple[str, bytes]]) -> None:
         if rows:
-            with self.db:
+            with self._failing_clearly(), self.db:
                 self.db.executemany(f"insert or replace into {table} values (?, ?)", rows)
+
+    @contextmanager
+    def _failing_clearly(self) -> Iterator[None]:
+        try:
+            yield
+        except sqlite3.Error as exc:  # a full or read-only disk, mostly
+            raise OutputError([error(f"cannot write the build cache: {exc}",
+                                     str(self.path))]) from None
 
 
 def load_state(folder: Path) -> dict[str, Any]:
@@ -173,11 +181,22 @@ def load_state(folder: Path) -> dict[str, Any]:
 
 
 def save_state(folder: Path, state: dict[str, Any]) -> None:
-    """Write the state atomically (a crash leaves the old one or the new one)."""
+    """Write the state atomically (a crash leaves the old one or the new one); OutputError
+    when the disk refuses."""
     temporary = folder / "state.bin.new"
-    with open(temporary, "wb") as handle:
-        handle.write(marshal.dumps({**state, "format": (FORMAT, __version__)}))
-    os.replace(temporary, folder / "state.bin")
+    try:
+        with open(temporary, "wb") as handle:
+            handle.write(marshal.dumps({**state, "format": (FORMAT, __version__)}))
+        os.replace(temporary, folder / "state.bin")
+    except OSError as exc:
+        temporary.unlink(missing_ok=True)
+        raise OutputError([error(f"cannot write the build cache: {exc.strerror or exc}",
+                                 str(folder))]) from None
+
+
+def forget_state(folder: Path) -> None:
+    """Remove the state (when it could not be brought up to date): the next build starts cold."""
+    (folder / "state.bin").unlink(missing_ok=True)
 
 
 def pack_entry(entry: Entry) -> tuple:

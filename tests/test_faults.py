@@ -174,6 +174,25 @@ def test_a_full_disk_is_a_clear_error_and_the_old_site_stays(project, small_disk
     assert files_of(out) == before
 
 
+def test_a_full_disk_under_the_whole_project_is_a_clear_error_too(small_disk):
+    project = Project(small_disk / "project")  # content, build cache and site on 1 MB
+    for n in range(3):
+        project.article(f"a{n}", f"기사 {n}", f"2026-11-1{n}T09:00:00+09:00")
+    project.build()
+    before = files_of(project.site)
+    for n in range(6):
+        project.article(f"big{n}", f"큰 기사 {n}", "2026-11-19T09:00:00+09:00",
+                        body="가나다라마바사 " * 1500, publish="full")
+    try:
+        result = project.build()
+    except OutputError as exc:  # the cache or the site could not be written: nothing changed
+        assert "No space left on device" in str(exc) or "full" in str(exc)
+        assert files_of(project.site) == before
+    else:  # the site fitted but the cache did not: a warning, and the site is whole
+        assert any("cannot write the build cache" in str(d) for d in result.diagnostics)
+        assert consistent(project.site)
+
+
 def test_a_read_only_disk_is_a_clear_error_and_the_old_site_stays(project, small_disk):
     project.article("a", "기사", "2026-11-18T09:00:00+09:00")
     out = small_disk / "site"
