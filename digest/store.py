@@ -85,10 +85,12 @@ def loads(text: str, path: str, site_tz: tzinfo) -> tuple[Article | None, list[D
     if refused:
         return None, [error(f"front matter refused: {refused[0]}", path, refused[1] + 2)]
     problems = _Problems(path, front)
-    try:
-        data = yaml.load(front, Loader=_Loader)  # noqa: S506 (a safe loader)
-    except yaml.YAMLError as exc:
-        return None, [yaml_diagnostic(exc, path, first_line=2)]
+    data = simple_front_matter(front)
+    if data is None:
+        try:
+            data = yaml.load(front, Loader=_Loader)  # noqa: S506 (a safe loader)
+        except yaml.YAMLError as exc:
+            return None, [yaml_diagnostic(exc, path, first_line=2)]
     if data is None:
         data = {}
     if not isinstance(data, dict):
@@ -98,6 +100,57 @@ def loads(text: str, path: str, site_tz: tzinfo) -> tuple[Article | None, list[D
     if any(d.is_error for d in problems.items):
         return None, problems.items
     return article, problems.items
+
+
+# The front matter dumps() writes, and most hand-written front matter, is one `key: value` per
+# line with quoted strings, plain words, lists of those, timestamps, dates and booleans. Read
+# directly, that is ten times faster than building it through PyYAML; anything else (or anything
+# in doubt) goes to PyYAML. tests/test_store_roundtrip.py checks that both agree.
+_KEY_VALUE = re.compile(r"([A-Za-z_][A-Za-z0-9_]*): (.+)")
+# What YAML keeps as it is inside quotes on one line: printable, no line break, no quote mark.
+_PRINTABLE = r"\t\x20-\x21\x23-\x26\x28-\x5b\x5d-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd" \
+             r"\U00010000-\U0010ffff"
+_SCALAR = (rf'"([{_PRINTABLE}\x27]*)"'  # double-quoted, without '"' or '\'
+           rf"|'([{_PRINTABLE}\x22\x5c]*)'"  # single-quoted, without "'"
+           r"|([^\W\d_][\w.@/-]*(?: [\w.@/-]+)*)")  # words: never a number, date or null
+_ONE_SCALAR = re.compile(_SCALAR)
+_SCALAR_LIST = re.compile(rf"\[(?:(?:{_SCALAR})(?:, (?:{_SCALAR}))*)?\]")
+_TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:Z|[+-]\d\d:\d\d)")
+_DATE = re.compile(r"\d{4}-\d\d-\d\d")
+_YAML_WORDS = {"yes", "Yes", "YES", "no", "No", "NO", "true", "True", "TRUE", "false", "False",
+               "FALSE", "on", "On", "ON", "off", "Off", "OFF", "null", "Null", "NULL"}
+
+
+def simple_front_matter(front: str) -> dict[str, Any] | None:
+    """Front matter in the plain shape described above -> what PyYAML would give; else None."""
+    data: dict[str, Any] = {}
+    for line in front.removesuffix("\n").split("\n"):
+        pair = _KEY_VALUE.fullmatch(line)
+        if pair is None or pair[1] in data:
+            return None
+        key, value = pair[1], pair[2]
+        if value in ("true", "false"):
+            data[key] = value == "true"
+        elif _TIMESTAMP.fullmatch(value):
+            data[key] = datetime.fromisoformat(value)
+        elif _DATE.fullmatch(value):
+            data[key] = date.fromisoformat(value)
+        elif (one := _ONE_SCALAR.fullmatch(value)) is not None:
+            data[key] = _scalar(one)
+        elif _SCALAR_LIST.fullmatch(value):
+            data[key] = [_scalar(item) for item in _ONE_SCALAR.finditer(value[1:-1])]
+        else:
+            return None
+        if data[key] is None or (isinstance(data[key], list) and None in data[key]):
+            return None  # a word PyYAML would read as a boolean or null
+    return data
+
+
+def _scalar(found: re.Match) -> str | None:
+    """A matched scalar -> its text; None for a word YAML reads as something else."""
+    if found[3] is not None:
+        return None if found[3] in _YAML_WORDS else found[3]
+    return found[1] if found[1] is not None else found[2]
 
 
 def yaml_diagnostic(exc: yaml.YAMLError, path: str, first_line: int) -> Diagnostic:

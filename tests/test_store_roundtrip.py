@@ -53,3 +53,45 @@ def test_loads_reads_back_what_dumps_wrote(article):
     loaded, problems = loads(dumps(article), article.path, SEOUL)
     assert not [p for p in problems if p.is_error], problems
     assert replace(loaded, body_line=1) == replace(article, body_line=1)
+
+
+def _quoted(text: str) -> str:
+    return '"' + text + '"'
+
+
+VALUES = st.one_of(
+    st.text(max_size=12).map(_quoted),  # any characters: quotes, backslashes, breaks included
+    st.lists(st.text(max_size=6).map(_quoted), max_size=3).map(lambda v: f"[{', '.join(v)}]"),
+    st.datetimes(timezones=st.sampled_from([UTC, timezone(timedelta(hours=9)),
+                                            timezone(timedelta(hours=-5, minutes=-30))]))
+    .map(lambda d: d.replace(microsecond=0).isoformat().replace("+00:00", "Z")),
+    st.dates().map(lambda d: d.isoformat()),
+    st.sampled_from(["true", "false", "yes", "No", "null", "~", "ON", "1.5", "0x1f", ".inf",
+                     "ko", "a@b.example", "올해의-책", "e3", "x: y", "a #b", "-x", "1:20"]),
+    st.text(max_size=10),
+)
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["title", "date", "tags", "x", "y_2", "Z"]), VALUES),
+                min_size=1, max_size=6))
+def test_the_quick_front_matter_reader_agrees_with_pyyaml(pairs):
+    import yaml
+
+    from digest.store import simple_front_matter
+
+    front = "".join(f"{key}: {value}\n" for key, value in pairs)
+    quick = simple_front_matter(front)
+    if quick is not None:  # None: PyYAML reads it
+        assert quick == yaml.load(front, Loader=yaml.CSafeLoader)  # noqa: S506 (safe loader)
+
+
+def test_the_quick_front_matter_reader_takes_what_dumps_writes():
+    from digest.store import simple_front_matter, split_front_matter
+
+    article = Article(path="a.md", title="제목 \"인용\"", date=datetime(2026, 11, 24, tzinfo=UTC),
+                      body="본문", section="경제", tags=("a", "b"), outlet="가상뉴스")
+    plain = Article(path="a.md", title="제목", date=datetime(2026, 11, 24, tzinfo=UTC),
+                    body="본문", section="경제", tags=("a", "b"), outlet="가상뉴스")
+    assert simple_front_matter(split_front_matter(dumps(plain))[0]) is not None
+    assert loads(dumps(article), "a.md", UTC)[0].title == article.title  # via PyYAML
