@@ -165,7 +165,7 @@ class Builder:
         if self.config is None:
             changed = EVERYTHING
             with step("check"):
-                quick = self._quick_result(state, started, timings, step)
+                quick = self._quick_result(state, step)
             if quick:
                 return replace(quick, timings=tuple(timings),
                                seconds=time.perf_counter() - started)
@@ -191,9 +191,7 @@ class Builder:
                 selected = collating.select(entries.values(), now=build_now(options),
                                             drafts=options.drafts, future=options.future)
                 index, collisions = collating.collate(selected, config)
-                diagnostics = [d for key in dict.fromkeys(key for _, key in sources.values())
-                               for d in unpack_problems(problems.get(key, ()))]
-                diagnostics += collisions
+                diagnostics = [*_file_problems(sources, problems), *collisions]
             if options.strict and any(d.is_error for d in diagnostics):
                 raise DigestError(diagnostics)
         if TEMPLATES in changed:
@@ -227,9 +225,8 @@ class Builder:
                         and self.cache_dir is not None
                     if not keyed_by_workers:
                         for page in pages:
-                            shown: list[str] = []
-                            page_keys[page.url] = renderer.fingerprint(page, site_part, shown)
-                            for url in dict.fromkeys(shown):
+                            page_keys[page.url], shown = _key(renderer, page, site_part)
+                            for url in shown:
                                 shown_in[url].append(page.url)
                     todo = tuple(p for p in pages if keyed_by_workers
                                  or old_keys.get(p.url) != page_keys[p.url])
@@ -292,10 +289,10 @@ class Builder:
                            diagnostics=(*diagnostics, *template_warnings), report=report,
                            timings=tuple(timings), out=self.out)
 
-    def _quick_result(self, state: dict[str, Any], started: float, timings: list,
-                      step) -> BuildResult | None:
+    def _quick_result(self, state: dict[str, Any], step) -> BuildResult | None:
         """The build, done from the cache alone, when nothing but the text of some articles
-        changed since the last build (or nothing at all); None when that does not hold."""
+        changed since the last build (or nothing at all); None when that does not hold.
+        (Its caller fills in the time taken.)"""
         options = self.options
         if not state or not options.write or state.get("options") != self._options_part():
             return None
@@ -314,19 +311,18 @@ class Builder:
                  if stamp == NO_STAMP or known[path][0] != stamp]
         if not stale:
             pages = state["pages"]
-            return BuildResult(articles=state["articles"], pages=pages,
-                               seconds=time.perf_counter() - started,
+            return BuildResult(articles=state["articles"], pages=pages, seconds=0.0,
                                diagnostics=unpack_problems(state["diagnostics"]),
                                report=WriteReport(written=0, removed=0, unchanged=pages,
                                                   swapped=False),
-                               timings=tuple(timings), out=self.out)
+                               timings=(), out=self.out)
         if options.search or not _pages_can_be_reused(options.project / "templates"):
             return None  # the search index is rebuilt from every story; or every page may change
         with step("edits"):
-            return self._rerender_edits(state, stamps, stale, started, timings)
+            return self._rerender_edits(state, stamps, stale)
 
-    def _rerender_edits(self, state: dict[str, Any], stamps: dict, stale: list[str],
-                        started: float, timings: list) -> BuildResult | None:
+    def _rerender_edits(self, state: dict[str, Any], stamps: dict,
+                        stale: list[str]) -> BuildResult | None:
         """Re-render only the pages that show the edited articles, when no edit changed what
         collation sees (URL, dates, section, tags, outlet, draft): the pages, their order
         and which stories each shows are then as the last build left them."""
@@ -376,8 +372,7 @@ class Builder:
         with build_lock(self.out.absolute()):
             report = publish({**done, **_static_files(project)}, self.out,
                              keep=keep | set(state["search"]))
-        diagnostics = [d for key in dict.fromkeys(key_of_path.values())
-                       for d in unpack_problems(problems.get(key, ()))]
+        diagnostics = _file_problems(sources, problems)
         diagnostics += unpack_problems(state["collisions"])
         diagnostics += unpack_problems(state["template_warnings"])
         diagnostics += self._remember({
@@ -385,9 +380,9 @@ class Builder:
             "page_keys": page_keys, "generation": output_generation(self.out),
             "index": (urls, keys, editions, listings), "diagnostics": pack_problems(diagnostics),
         }, self.blobs, rows, None)
-        return BuildResult(articles=len(urls), pages=len(pages),
-                           seconds=time.perf_counter() - started, diagnostics=tuple(diagnostics),
-                           report=report, timings=tuple(timings), out=self.out)
+        return BuildResult(articles=len(urls), pages=len(pages), seconds=0.0,
+                           diagnostics=tuple(diagnostics), report=report, timings=(),
+                           out=self.out)
 
     def _remember(self, state: dict[str, Any], blobs: dict[str, bytes], rows: dict,
                   in_use: set[str] | None) -> list[Diagnostic]:
@@ -481,6 +476,12 @@ class Builder:
                 output_generation(self.out) != state.get("generation"):
             return {}
         return state.get("page_keys", {})
+
+
+def _file_problems(sources: dict[str, tuple], problems: dict[str, tuple]) -> list[Diagnostic]:
+    """The diagnostics of every content file, in file order (each content once)."""
+    return [diagnostic for key in dict.fromkeys(key for _, key in sources.values())
+            for diagnostic in unpack_problems(problems.get(key, ()))]
 
 
 def _pages_can_be_reused(project_templates: Path) -> bool:
@@ -611,9 +612,15 @@ def _render_and_write(page: Page) -> tuple:
     digest, wrote = _WORKER_PUBLICATION.write_now(rendered.path, rendered.data)
     if _WORKER_SITE_PART is None:
         return page.url, rendered.path, digest, wrote, None, ()
+    return page.url, rendered.path, digest, wrote, *_key(_WORKER_RENDERER, page,
+                                                           _WORKER_SITE_PART)
+
+
+def _key(renderer: Renderer, page: Page, site_part: str) -> tuple[str, tuple[str, ...]]:
+    """Page -> (its key, the URLs of the stories it shows, each once)."""
     shown: list[str] = []
-    key = _WORKER_RENDERER.fingerprint(page, _WORKER_SITE_PART, shown)
-    return page.url, rendered.path, digest, wrote, key, tuple(dict.fromkeys(shown))
+    key = renderer.fingerprint(page, site_part, shown)
+    return key, tuple(dict.fromkeys(shown))
 
 
 def _render_pages(renderer: Renderer, pages: tuple[Page, ...], jobs: int, progress: Progress,

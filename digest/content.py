@@ -15,17 +15,13 @@ MAX_ARTICLE_BYTES = 20 * 1024 * 1024
 
 def find_sources(content_dir: Path) -> list[Path]:
     """Content folder -> its Markdown files in a stable order, skipping hidden files and folders."""
-    found = []
-    for folder, subfolders, files in os.walk(content_dir, followlinks=False):
-        subfolders[:] = sorted(d for d in subfolders if not d.startswith((".", "_")))
-        found.extend(Path(folder, name) for name in sorted(files)
-                     if name.endswith((".md", ".markdown")) and not name.startswith("."))
-    return found
+    return [content_dir.parent / shown for shown in scan_sources(content_dir, content_dir.parent)]
 
 
 def scan_sources(content_dir: Path, project: Path) -> dict[str, tuple[int, ...]]:
-    """Content folder -> {path shown relative to the project: stat stamp} for the files
-    find_sources lists, in the same order, without building a Path per file."""
+    """Content folder -> {path shown relative to the project: stat stamp} for its Markdown
+    files (not hidden ones, nor those in hidden or `_` folders), files before subfolders, by
+    name, without building a Path per file."""
     found: dict[str, tuple[int, ...]] = {}
     prefix = content_dir.relative_to(project).as_posix() if content_dir.is_relative_to(project) \
         else str(content_dir)

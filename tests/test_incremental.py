@@ -42,6 +42,11 @@ def html_pages(urls: list[str]) -> set[str]:
     return {u for u in urls if not u.endswith((".xml", ".json", ".txt", ".nojekyll"))}
 
 
+def assert_everything_re_rendered(project, builder, rendered, tmp_path) -> None:
+    assert len(html_pages(rendered)) == len([p for p in builder.pages if p.template])
+    assert tree(project.site) == cold_build(project, tmp_path)
+
+
 def test_a_body_edit_re_renders_only_pages_showing_that_story(setup, tmp_path):
     project, builder, rendered = setup
     project.article("a3", "기사 3", "2026-11-13T09:00:00+09:00", section="경제", tags="[공통]",
@@ -66,8 +71,7 @@ def test_a_new_section_updates_every_page_menu(setup, tmp_path):
     project, builder, rendered = setup
     project.article("b", "문화 기사", "2026-11-16T09:00:00+09:00", section="문화")
     builder.build(frozenset({CONTENT}))
-    assert len(html_pages(rendered)) == len([p for p in builder.pages if p.template])
-    assert tree(project.site) == cold_build(project, tmp_path)
+    assert_everything_re_rendered(project, builder, rendered, tmp_path)
 
 
 def test_a_template_edit_re_renders_every_page(setup, tmp_path):
@@ -75,8 +79,7 @@ def test_a_template_edit_re_renders_every_page(setup, tmp_path):
     project.write("templates/base.html", '{% extends "default/base.html" %}'
                   '{% block head %}<meta name="v" content="2">{% endblock %}')
     builder.build(frozenset({TEMPLATES}))
-    assert len(html_pages(rendered)) == len([p for p in builder.pages if p.template])
-    assert tree(project.site) == cold_build(project, tmp_path)
+    assert_everything_re_rendered(project, builder, rendered, tmp_path)
 
 
 def test_templates_reading_site_turn_reuse_off(setup, tmp_path):
