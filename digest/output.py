@@ -206,10 +206,7 @@ def _as_output_error(out: Path) -> Iterator[None]:
 
 
 def _link(source: Path, target: Path) -> None:
-    try:
-        target.unlink()
-    except FileNotFoundError:
-        target.parent.mkdir(parents=True, exist_ok=True)
+    _make_room(target)
     os.link(source, target)
 
 
@@ -279,13 +276,18 @@ def _inside(root: Path, relative: str) -> Path:
 
 
 def _write(path: Path, data: bytes) -> None:
-    # Unlink first: the file may be a hard link shared with the live output.
+    _make_room(path)
+    with open(path, "wb") as handle:
+        handle.write(data)
+
+
+def _make_room(path: Path) -> None:
+    """Remove what is at `path` (it may be a hard link shared with the live output, which must
+    keep its bytes), or create its folder."""
     try:
         path.unlink()
     except FileNotFoundError:
         path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "wb") as handle:
-        handle.write(data)
 
 
 def _remove_empty_dirs(folder: Path, root: Path) -> None:
