@@ -49,24 +49,37 @@ def render(source: str) -> RenderedMarkdown:
 # thematic breaks, single-`*` and `_` emphasis (delimiter rules), entities, and Unicode spaces
 # at the ends of a paragraph; pyrs can also panic on code spans inside links.
 _PROSE_BREAKING_LINE = re.compile(
-    r"(?:^|\n)(?: {0,3}> ?)*"  # at the start of a line, after any quote markers:
+    r"^(?: {0,3}> ?)*"  # at the start of a line, after any quote markers:
     r"(?: {0,3}(?:[*+-](?:[ \t]|$|\n)|[=|\[]|-{2,}|```|~~~|\d{1,9}[.)](?:[ \t]|$|\n)"
-    r"|[*-][* -]*(?:$|\n)|#{7,}|>[ >]*(?:$|\n))|(?: {4}|\t))")  # lists, rules, code, refs
-_PROSE_BREAKING_CHARACTER = re.compile(
-    r"[<`\\~|_\t\r\x0b\x0c\x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
-    r"|[!^]\[|\[\^|&(?:#|[A-Za-z0-9]+;)")  # inline syntax, entities, spaces other than ' '
-_STARS = re.compile(r"\*+")
+    r"|[*-][* -]*(?:$|\n)|#{7,}|>[ >]*(?:$|\n))|(?: {4}|\t))",  # lists, rules, code, refs
+    re.MULTILINE)
+_PROSE_BREAKING_CHARACTER = re.compile(  # inline syntax, spaces other than ' '
+    r"[<`\\~|_\t\r\x0b\x0c\x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]")
+_PROSE_BREAKING_PAIRS = ("![", "^[", "[^")  # images, footnotes
+_ENTITY = re.compile(r"&(?:#|[A-Za-z0-9]+;)")
 
 
 def is_prose(source: str) -> bool:
     """Whether text uses only the Markdown both parsers agree on (see above)."""
-    if _PROSE_BREAKING_CHARACTER.search(source) or _PROSE_BREAKING_LINE.search(source):
+    # Plain substring tests first: a regex with alternatives is several times slower.
+    if _PROSE_BREAKING_CHARACTER.search(source) \
+            or any(pair in source for pair in _PROSE_BREAKING_PAIRS) \
+            or ("&" in source and _ENTITY.search(source)) or _PROSE_BREAKING_LINE.search(source):
         return False
-    for run in _STARS.finditer(source):  # only **strong**, and not beside a Unicode symbol or
-        start, end = run.span()  # punctuation mark (the two disagree on what flanks those)
-        if end - start != 2 or not (_flanks_alike(source[start - 1:start])
-                                    and _flanks_alike(source[end:end + 1])):
+    return "*" not in source or _only_strong(source)
+
+
+def _only_strong(source: str) -> bool:
+    """Whether every run of `*` is a `**` that is not beside a Unicode symbol or punctuation
+    mark (the two parsers disagree on what flanks those)."""
+    if "***" in source or source.count("*") != 2 * source.count("**"):
+        return False  # some run is not exactly two long
+    start = source.find("**")
+    while start >= 0:
+        before, after = source[start - 1:start], source[start + 2:start + 3]
+        if not (_flanks_alike(before) and _flanks_alike(after)):
             return False
+        start = source.find("**", start + 2)
     return True
 
 
