@@ -572,7 +572,7 @@ def _load_one(job: tuple[str, Path]) -> tuple[str, str, Any, bytes | None, tuple
     article, problems = load_article(path, shown, _WORKER_CONFIG, data)
     if article is None:
         return shown, key, None, None, pack_problems(problems)
-    story = collating.make_story(article, _WORKER_CONFIG)
+    story = collating.make_story(article, _WORKER_CONFIG, fingerprint=key)
     return (shown, key, collating.entry(story), pickle.dumps(story, pickle.HIGHEST_PROTOCOL),
             pack_problems(problems))
 

@@ -3,7 +3,6 @@ stable order. The Index names stories by URL; the renderer fetches the Stories i
 
 from __future__ import annotations
 
-import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, datetime
@@ -20,8 +19,9 @@ SUMMARY_CHARS = 160
 OTHER_SECTION = {"ko": "기타", "ja": "その他", "zh": "其他"}
 
 
-def make_story(article: Article, config: Config) -> Story:
-    """Article and config -> the Story as published: URL, local times, HTML, summary."""
+def make_story(article: Article, config: Config, fingerprint: str) -> Story:
+    """Article, config and a hash of what they were made from -> the Story as published:
+    URL, local times, HTML, summary."""
     published = article.date.astimezone(config.timezone)
     rendered = render(article.body)
     full_text = (article.publish or config.publish) == "full"
@@ -43,7 +43,7 @@ def make_story(article: Article, config: Config) -> Story:
         summary=summary,
         reading_minutes=reading_minutes(rendered.text),
         full_text=full_text,
-        fingerprint=hashlib.blake2b(repr(article).encode(), digest_size=12).hexdigest(),
+        fingerprint=fingerprint,
     )
 
 

@@ -100,7 +100,7 @@ class Story:
     summary: str
     reading_minutes: int
     full_text: bool
-    fingerprint: str = ""  # a hash of the Article: pages showing this story change with it
+    fingerprint: str = ""  # a hash of the source and config: pages showing it change with it
 
     def __getattr__(self, name: str) -> Any:
         if name == "article":
