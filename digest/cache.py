@@ -99,7 +99,9 @@ class StoryStore(MemoryStore):
             self._pid = os.getpid()
             self._db = sqlite3.connect(self.path, isolation_level=None)
             self._db.execute("pragma journal_mode=wal")
-            self._db.execute("pragma synchronous=normal")
+            # No fsync: a crash of the machine may lose or damage the cache, which usable()
+            # then finds and drops; the build reads everything again. A process crash cannot.
+            self._db.execute("pragma synchronous=off")
             self._db.execute("create table if not exists story (key text primary key, "
                              "data blob not null)")
             self._db.execute("create table if not exists entry (key text primary key, "
