@@ -149,3 +149,24 @@ def test_python_dash_m_runs_the_cli():
     done = subprocess.run([sys.executable, "-m", "digest", "--help"], capture_output=True,
                           text=True, check=True)
     assert "build" in done.stdout
+
+
+def test_template_calls_keep_jinja_semantics(tmp_path):
+    from jinja2 import pass_context
+
+    from digest.config import load_config
+    from digest.templates import make_environment
+
+    env = make_environment(load_config(None), None)
+
+    @pass_context
+    def page_kind(context):
+        return context["kind"]
+
+    def stops():
+        raise StopIteration
+
+    template = env.from_string("{{ kind_of() }} {{ lang.startswith('ko') }} {{ twice(2) }} "
+                               "{{ stopped() is undefined }}")
+    assert template.render(kind_of=page_kind, kind="article", lang="ko", twice=lambda n: n * 2,
+                           stopped=stops) == "article True 4 True"
