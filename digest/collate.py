@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, datetime
+from functools import lru_cache
 from typing import NamedTuple
 
 from digest import routes
@@ -55,6 +56,7 @@ def section_term(name: str | None, config: Config) -> Term:
     return Term(key=section.key, name=section.name) if section else _term(name)
 
 
+@lru_cache(maxsize=4096)  # tags recur across articles; slugify costs ~4 us
 def _term(name: str) -> Term:
     return Term(key=slugify(name), name=name)
 

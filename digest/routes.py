@@ -20,7 +20,7 @@ FEED_FILES = {"atom": "atom.xml", "rss": "rss.xml", "json": "feed.json"}
 
 
 def edition(day: date) -> str:
-    return f"{day:%Y/%m/%d}/"
+    return f"{day.year:04d}/{day.month:02d}/{day.day:02d}/"  # strftime is 5x slower
 
 
 def month(year: int, month_number: int) -> str:
