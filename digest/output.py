@@ -108,12 +108,6 @@ class Publication:
             self.manifests.mkdir(parents=True, exist_ok=True)
             self.twin, self.old = _prepare_twin(state / "next", self.out, self.manifests)
             (self.twin / MARKER).unlink(missing_ok=True)  # dirty until complete
-            # Starting from nothing (a first build): link each new file into a second tree as
-            # well, which becomes the next build's twin, so that build only writes changes.
-            self.shadow = state / "shadow" if not self.old else None
-            if self.shadow is not None:
-                shutil.rmtree(self.shadow, ignore_errors=True)
-                self.shadow.mkdir()
 
     def add(self, files: Mapping[str, bytes]) -> None:
         """Queue these output files for writing, where their bytes are new to the twin."""
@@ -122,7 +116,7 @@ class Publication:
             self.hashes[relative] = digest
             if self.old.get(relative) != digest:
                 target = _inside(self.twin, relative)
-                self._pending.append(self._writers.submit(self._put, target, relative, data))
+                self._pending.append(self._writers.submit(self._put, target, data))
                 self.written += 1
 
     def write_now(self, relative: str, data: bytes) -> tuple[str, bool]:
@@ -133,7 +127,7 @@ class Publication:
         if self.old.get(relative) == digest:
             return digest, False
         with _as_output_error(self.out):
-            self._put(_inside(self.twin, relative), relative, data)
+            self._put(_inside(self.twin, relative), data)
         return digest, True
 
     def record(self, relative: str, digest: str, written: bool) -> None:
@@ -150,13 +144,10 @@ class Publication:
     def close(self) -> None:
         """Stop the writers (after finish, or to abandon the build)."""
         self._writers.shutdown(wait=True, cancel_futures=True)
-        if self.shadow is not None and self.shadow.exists():
-            shutil.rmtree(self.shadow, ignore_errors=True)
 
-    def _put(self, target: Path, relative: str, data: bytes) -> None:
-        _write(target, data)
-        if self.shadow is not None:
-            _link(target, self.shadow / relative)
+    def _put(self, target: Path, data: bytes) -> None:
+        # A twin started empty has no file that the live output shares: nothing to unlink.
+        _write(target, data, fresh=not self.old)
 
     def _finish(self, keep: Set[str]) -> WriteReport:
         out = self.out
@@ -185,11 +176,6 @@ class Publication:
         unchanged = _generation(out) == generation
         if not unchanged:
             _swap(self.twin, out)
-            if self.shadow is not None:
-                _write(self.shadow / MARKER, marker)
-                if self.twin.exists():  # what out held before, unknown to any manifest
-                    shutil.rmtree(self.twin)
-                os.rename(self.shadow, self.twin)
         _prune_manifests(self.manifests, keep={generation, _generation(self.twin)})
         if unchanged:
             return WriteReport(written=0, removed=0, unchanged=len(hashes), swapped=False)
@@ -275,10 +261,22 @@ def _inside(root: Path, relative: str) -> Path:
     return root.joinpath(*parts)
 
 
-def _write(path: Path, data: bytes) -> None:
-    _make_room(path)
-    with open(path, "wb") as handle:
-        handle.write(data)
+def _write(path: Path, data: bytes, fresh: bool = False) -> None:
+    """Write a file (in a tree known to be new, when `fresh`: nothing there to unlink)."""
+    if not fresh:
+        _make_room(path)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC
+    try:
+        handle = os.open(path, flags, 0o666)
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle = os.open(path, flags, 0o666)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(handle, view):]
+    finally:
+        os.close(handle)
 
 
 def _make_room(path: Path) -> None:
