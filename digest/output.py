@@ -20,7 +20,7 @@ from collections.abc import Iterator, Mapping, Set
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from digest.errors import OutputError, error
 
@@ -145,7 +145,7 @@ class Publication:
         """Stop the writers (after finish, or to abandon the build)."""
         self._writers.shutdown(wait=True, cancel_futures=True)
 
-    def _put(self, target: Path, data: bytes) -> None:
+    def _put(self, target: str, data: bytes) -> None:
         # A twin started empty has no file that the live output shares: nothing to unlink.
         _write(target, data, fresh=not self.old)
 
@@ -253,15 +253,15 @@ def _prepare_twin(twin: Path, out: Path, manifests: Path) -> tuple[Path, dict[st
     return twin, current
 
 
-def _inside(root: Path, relative: str) -> Path:
-    parts = PurePosixPath(relative).parts
-    if not parts or relative.startswith("/") or any(p in ("..", "", ".") for p in parts) \
-            or "\x00" in relative:
+def _inside(root: Path, relative: str) -> str:
+    """The path of `relative` (a site file's path, '/'-separated) inside `root`, refusing any
+    that could lead out of it."""
+    if "\x00" in relative or any(p in ("..", "", ".") for p in relative.split("/")):
         raise OutputError([error(f"unsafe output path {relative!r}")])
-    return root.joinpath(*parts)
+    return f"{root}/{relative}"  # a string: Path objects cost more than the write
 
 
-def _write(path: Path, data: bytes, fresh: bool = False) -> None:
+def _write(path: str | Path, data: bytes, fresh: bool = False) -> None:
     """Write a file (in a tree known to be new, when `fresh`: nothing there to unlink)."""
     if not fresh:
         _make_room(path)
@@ -269,7 +269,7 @@ def _write(path: Path, data: bytes, fresh: bool = False) -> None:
     try:
         handle = os.open(path, flags, 0o666)
     except FileNotFoundError:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
         handle = os.open(path, flags, 0o666)
     try:
         view = memoryview(data)
@@ -279,13 +279,13 @@ def _write(path: Path, data: bytes, fresh: bool = False) -> None:
         os.close(handle)
 
 
-def _make_room(path: Path) -> None:
+def _make_room(path: str | Path) -> None:
     """Remove what is at `path` (it may be a hard link shared with the live output, which must
     keep its bytes), or create its folder."""
     try:
-        path.unlink()
+        os.unlink(path)
     except FileNotFoundError:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
 
 
 def _remove_empty_dirs(folder: Path, root: Path) -> None:

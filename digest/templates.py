@@ -6,7 +6,7 @@ import json
 import re
 from datetime import date
 from pathlib import Path
-from types import BuiltinMethodType, FunctionType, TracebackType
+from types import BuiltinMethodType, FunctionType, MethodType, TracebackType
 
 import jinja2
 import jinja2.runtime
@@ -57,23 +57,26 @@ def make_environment(config: Config, project_templates: Path | None,
 
 
 class _Context(jinja2.runtime.Context):
-    """Jinja's context, calling plain functions and built-in methods (link(), url_of.*,
-    lang.startswith) directly: the general path looks for pass_context markers on every
-    call, a tenth of an article page's render time."""
+    """Jinja's context, calling plain functions, methods and macros (link(), url_of.*,
+    lang.startswith, story_item) directly: the general path looks for pass_context markers
+    on every call, a tenth of an article page's render time."""
 
     def call(__self, __obj, *args, **kwargs):  # noqa: N805 (Jinja's own signature)
         kind = type(__obj)
-        if kind is BuiltinMethodType or (kind is FunctionType
-                                         and "jinja_pass_arg" not in __obj.__dict__):
-            if kwargs:
-                kwargs.pop("_block_vars", None)
-                kwargs.pop("_loop_vars", None)
-            try:
-                return __obj(*args, **kwargs)
-            except StopIteration:  # as Jinja's own path does
-                return __self.environment.undefined("value was undefined because a callable "
-                                                    "raised a StopIteration exception")
-        return super().call(__obj, *args, **kwargs)
+        plain = __obj.__func__ if kind is MethodType else __obj
+        if kind is jinja2.runtime.Macro:  # it takes the eval context, as Jinja passes it
+            args = (__self.eval_ctx, *args)
+        elif kind is not BuiltinMethodType and (type(plain) is not FunctionType
+                                                or "jinja_pass_arg" in plain.__dict__):
+            return super().call(__obj, *args, **kwargs)
+        if kwargs:
+            kwargs.pop("_block_vars", None)
+            kwargs.pop("_loop_vars", None)
+        try:
+            return __obj(*args, **kwargs)
+        except StopIteration:  # as Jinja's own path does
+            return __self.environment.undefined("value was undefined because a callable "
+                                                "raised a StopIteration exception")
 
 
 class FragmentCache(Extension):

@@ -151,22 +151,49 @@ def test_python_dash_m_runs_the_cli():
     assert "build" in done.stdout
 
 
-def test_template_calls_keep_jinja_semantics(tmp_path):
-    from jinja2 import pass_context
+def test_template_calls_render_as_with_jinjas_own_context():
+    import jinja2
+    from jinja2 import pass_context, pass_eval_context
 
     from digest.config import load_config
     from digest.templates import make_environment
 
-    env = make_environment(load_config(None), None)
+    class Page:
+        @pass_context
+        def kind(self, context):
+            return context["kind"]
 
-    @pass_context
-    def page_kind(context):
-        return context["kind"]
+        def title(self):
+            return "<제목>"
+
+    @pass_eval_context
+    def escaping(eval_context):
+        return eval_context.autoescape
 
     def stops():
         raise StopIteration
 
-    template = env.from_string("{{ kind_of() }} {{ lang.startswith('ko') }} {{ twice(2) }} "
-                               "{{ stopped() is undefined }}")
-    assert template.render(kind_of=page_kind, kind="article", lang="ko", twice=lambda n: n * 2,
-                           stopped=stops) == "article True 4 True"
+    source = ("{% macro shown(x) %}[{{ x }}]{% endmacro %}{% autoescape false %}{{ shown('<b>') }}"
+              "{{ escaping() }}{% endautoescape %} {{ shown('<i>') }} {{ escaping() }} "
+              "{{ page.kind() }} {{ page.title() }} {{ lang.startswith('ko') }} {{ twice(2) }} "
+              "{{ stopped() is undefined }} {% for n in [1] %}{{ twice(n) }}{% endfor %}")
+    values = {"page": Page(), "kind": "article", "lang": "ko", "twice": lambda n: n * 2,
+              "stopped": stops, "escaping": escaping}
+    ours = make_environment(load_config(None), None)
+    stock = make_environment(load_config(None), None)
+    stock.context_class = jinja2.runtime.Context
+    rendered = ours.from_string(source).render(values)
+    assert rendered == stock.from_string(source).render(values)
+    assert "article &lt;제목&gt; True 4 True 2" in rendered
+
+
+@pytest.mark.parametrize("relative", ["../x", "/etc/passwd", "a/../../b", "a/./b", "a//b",
+                                      "a\x00b", "", "a/"])
+def test_an_output_path_cannot_leave_the_output(relative, tmp_path):
+    from digest.errors import OutputError
+    from digest.output import _inside
+
+    with pytest.raises(OutputError):
+        _inside(tmp_path, relative)
+    page = "2026/11/24/기사/index.html"
+    assert _inside(tmp_path, page) == f"{tmp_path}/{page}"
