@@ -172,12 +172,12 @@ def serve_command(host, port, allow_remote, poll, open_browser, config_path, dra
         raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror or exc}"
                                    + ("; try another --port, or --port 0 for a free one"
                                       if exc.errno == errno.EADDRINUSE else "")) from None
-    err.print(f"serving {url}  (Ctrl-C to stop)")
-    if open_browser:
-        import webbrowser
+    try:  # from the moment the URL shows, Ctrl-C stops cleanly
+        err.print(f"serving {url}  (Ctrl-C to stop)")
+        if open_browser:
+            import webbrowser
 
-        webbrowser.open(url)
-    try:
+            webbrowser.open(url)
         preview.serve_forever()
     except KeyboardInterrupt:
         err.print("stopped")
