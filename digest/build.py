@@ -123,6 +123,9 @@ class Builder:
             else MemoryStore()
         self.state: dict[str, Any] | None = None  # what the last build saw and made
         self.blobs: dict[str, bytes] = {}  # content key -> pickled Story, beside the store
+        # content key -> Story parsed by this build, unpickled here as the parse workers send
+        # them: the render workers, forked after, share them instead of each unpickling all
+        self.parsed: dict[str, Story] = {}
         self.config: Config | None = None
         self.env = None
         self.index: Index | None = None
@@ -402,7 +405,7 @@ class Builder:
             return [warning(f"{d.message}; the next build will read everything again",
                             d.location.path if d.location else None) for d in exc.diagnostics]
         finally:
-            self.blobs = {}
+            self.blobs, self.parsed = {}, {}
         return []
 
     def _compiled(self) -> Path | None:
@@ -433,16 +436,15 @@ class Builder:
                 stale.append(path)
         progress.stage("reading", len(stale))
         results = _load_stories(stale, self.options.project, config, config_part, set(packed),
-                                self.options.jobs, progress, store=self.store)
+                                self.options.jobs, progress, store=self.store,
+                                parsed=self.parsed)
         self.store.close()  # no database connection may be open when the render workers fork
         fresh = {}
-        for path, (key, entry, blob, found) in zip(stale, results, strict=True):
+        for path, (key, entry, _, found) in zip(stale, results, strict=True):
             sources[path] = (_trusted(stamps[path]), key)
             if key not in packed:
                 fresh[key] = entry
                 problems[key] = found
-                if blob is not None:
-                    self.blobs[key] = blob
         terms: dict = {}
         entries = {}
         for _, key in sources.values():
@@ -456,10 +458,13 @@ class Builder:
 
     def _fetcher(self, index: Index, key_of: dict[str, str]):
         """URL -> its Story, from this build's new parses or the store (or memory)."""
-        blobs, store, entries = self.blobs, self.store, index.entries
+        parsed, blobs, store, entries = self.parsed, self.blobs, self.store, index.entries
 
         def fetch(url: str) -> Story:
             key = key_of[entries[url].path]
+            found = parsed.get(key)
+            if found is not None:
+                return found
             blob = blobs.get(key)
             return pickle.loads(blob) if blob is not None else store.get(key)
 
@@ -579,9 +584,11 @@ def _load_one(job: tuple[str, Path]) -> tuple[str, str, Any, bytes | None, tuple
 
 def _load_stories(paths: list[str], project: Path, config: Config, config_part: str,
                   known: set[str], jobs: int, progress: Progress,
-                  store: MemoryStore | None = None) -> list[tuple]:
+                  store: MemoryStore | None = None,
+                  parsed: dict[str, Story] | None = None) -> list[tuple]:
     """Content files -> (key, Entry, pickled Story, problems) for each, in order; new Stories
-    go into `store` as they arrive, while the other files are still being parsed."""
+    go into `store` (and unpickled into `parsed`) as they arrive, while the other files are
+    still being parsed."""
     global _WORKER_CONFIG, _WORKER_CONFIG_PART, _WORKER_KNOWN
     # read by forked workers; set before they start
     _WORKER_CONFIG, _WORKER_CONFIG_PART, _WORKER_KNOWN = config, config_part, known
@@ -593,6 +600,9 @@ def _load_stories(paths: list[str], project: Path, config: Config, config_part: 
             arrived[shown] = tuple(result)
         if store is not None:
             store.put((key, blob) for _, key, _, blob, _ in results if blob is not None)
+        if parsed is not None:
+            parsed.update((key, pickle.loads(blob)) for _, key, _, blob, _ in results
+                          if blob is not None)
 
     map_ordered(_load_one, jobs_list, jobs=jobs, advance=progress.advance, on_chunk=keep)
     return [arrived[shown] for shown in paths]
