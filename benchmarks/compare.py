@@ -93,11 +93,13 @@ def run(tool: Tool, project: Path) -> tuple[float, int]:
 
 
 def clean(tool: Tool, project: Path, trash: Path) -> None:
-    """Move the tool's output and caches into `trash` (see the module docstring)."""
+    """Move the tool's output and caches into `trash` (see the module docstring), then flush
+    what earlier builds left for the disk to write, so that no tool's cold build pays for it."""
     aside = Path(tempfile.mkdtemp(dir=trash))
     for name in tool.outputs:
         if (project / name).exists():
             (project / name).rename(aside / name)
+    os.sync()
 
 
 def one_round(tool: Tool, project: Path, round_number: int,
