@@ -7,6 +7,7 @@ import hashlib
 import os
 import pickle
 import re
+import sqlite3
 import time
 from collections import defaultdict
 from collections.abc import Iterator
@@ -145,7 +146,15 @@ class Builder:
             return self._build(changed, progress or Progress())
         with cache_lock(self.cache_dir):
             try:
-                return self._build(changed, progress or Progress())
+                try:
+                    return self._build(changed, progress or Progress())
+                except sqlite3.DatabaseError:  # damaged where opening it did not look
+                    self.store.drop()
+                    self.state = {}
+                    result = self._build(EVERYTHING, progress or Progress())
+                    return replace(result, diagnostics=(*result.diagnostics, warning(
+                        "the build cache was damaged (a crash?); this build read everything "
+                        "again", str(self.cache_dir))))
             finally:
                 self.store.close()  # forked workers must not share the connection
 

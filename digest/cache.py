@@ -77,6 +77,9 @@ class MemoryStore:
     def put_entries(self, items: Iterable[tuple[str, tuple | None]]) -> None:
         self.rows.update(items)
 
+    def drop(self) -> None:
+        self.stories, self.rows = {}, {}
+
     def keep_only(self, keys: set[str]) -> None:
         self.stories = {k: v for k, v in self.stories.items() if k in keys}
         self.rows = {k: v for k, v in self.rows.items() if k in keys}
@@ -116,11 +119,15 @@ class StoryStore(MemoryStore):
         try:
             self.db.execute("select count(*) from story").fetchone()
         except sqlite3.DatabaseError:
-            self.close()
-            for suffix in ("", "-wal", "-shm"):
-                Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+            self.drop()
             return False
         return existed
+
+    def drop(self) -> None:
+        """Remove the store's files: it is empty from here on."""
+        self.close()
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{self.path}{suffix}").unlink(missing_ok=True)
 
     def get(self, key: str) -> Story:
         row = self.db.execute("select data from story where key = ?", (key,)).fetchone()

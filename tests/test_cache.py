@@ -177,3 +177,28 @@ def test_a_second_build_waits_for_no_one_but_says_one_is_running(project):
 
 def test_the_cache_ignores_itself_in_git(project):
     assert (project.root / CACHE_DIR / ".gitignore").read_text().splitlines()[-1] == "*"
+
+
+def test_a_store_damaged_where_opening_does_not_look_is_rebuilt(project, tmp_path):
+    import sqlite3
+
+    from digest.templates import theme_dir
+
+    marker = "손상표지"
+    project.article("long", "긴 기사", "2026-11-17T09:00:00+09:00",
+                    body="\n\n".join(["긴 문단입니다. " * 40] * 12 + [marker]))
+    settle(project)
+    project.build()
+    store = project.root / CACHE_DIR / "stories.sqlite"
+    with sqlite3.connect(store) as db:  # fold the write-ahead log into the file
+        db.execute("pragma wal_checkpoint(truncate)")
+    data = bytearray(store.read_bytes())
+    page = data.index(marker.encode()) // 4096 * 4096
+    assert page > 0
+    data[page:page + 4096] = b"\xff" * 4096  # an overflow page of that story's row
+    store.write_bytes(bytes(data))
+    base = (theme_dir() / "base.html").read_text()
+    project.write("templates/base.html", base.replace('<main id="main">', '<main id="main" x>'))
+    result = project.build()  # a new template: every story is read back from the store
+    assert any("build cache was damaged" in d.message for d in result.diagnostics)
+    assert tree(project.site) == cold_tree(project, tmp_path)
