@@ -14,6 +14,7 @@ import yaml
 
 from digest.errors import ConfigError, Diagnostic, error
 from digest.text import nfc, slugify
+from digest.yamlsafe import load as load_yaml
 from digest.yamlsafe import shape_problem
 
 CONFIG_FILE = "digest.yaml"
@@ -106,7 +107,7 @@ def _read_yaml(path: Path) -> tuple[dict[str, Any], dict[str, int]]:
         raise ConfigError([error(f"config refused: {refused[0]}", str(path), refused[1] + 1)])
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        data = load_yaml(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else None

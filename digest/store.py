@@ -12,12 +12,8 @@ import yaml
 from digest.errors import Diagnostic, error, warning
 from digest.model import Article, Related
 from digest.text import nfc, slugify
+from digest.yamlsafe import load as load_yaml
 from digest.yamlsafe import shape_problem
-
-try:
-    _Loader = yaml.CSafeLoader
-except AttributeError:  # PyYAML built without libyaml
-    _Loader = yaml.SafeLoader
 
 KNOWN_KEYS = (
     "title", "date", "updated", "subtitle", "section", "authors", "dateline", "outlet",
@@ -88,7 +84,7 @@ def loads(text: str, path: str, site_tz: tzinfo) -> tuple[Article | None, list[D
     data = simple_front_matter(front)
     if data is None:
         try:
-            data = yaml.load(front, Loader=_Loader)  # noqa: S506 (a safe loader)
+            data = load_yaml(front)
         except yaml.YAMLError as exc:
             return None, [yaml_diagnostic(exc, path, first_line=2)]
     if data is None:
@@ -131,10 +127,11 @@ def simple_front_matter(front: str) -> dict[str, Any] | None:
         key, value = pair[1], pair[2]
         if value in ("true", "false"):
             data[key] = value == "true"
-        elif _TIMESTAMP.fullmatch(value):
-            data[key] = datetime.fromisoformat(value)
-        elif _DATE.fullmatch(value):
-            data[key] = date.fromisoformat(value)
+        elif _TIMESTAMP.fullmatch(value) or _DATE.fullmatch(value):
+            try:
+                data[key] = (datetime if "T" in value else date).fromisoformat(value)
+            except ValueError:
+                return None  # an impossible date: PyYAML's error names the line
         elif (one := _ONE_SCALAR.fullmatch(value)) is not None:
             data[key] = _scalar(one)
         elif _SCALAR_LIST.fullmatch(value):
@@ -160,10 +157,12 @@ def yaml_diagnostic(exc: yaml.YAMLError, path: str, first_line: int) -> Diagnost
     mark = context or problem
     line = mark.line + first_line if mark else first_line
     reason = getattr(exc, "problem", None) or str(exc)
+    kind = "in front matter" if isinstance(exc, yaml.constructor.ConstructorError) \
+        else "invalid YAML in front matter"
     if context and problem and getattr(exc, "context", None):
         reason += f" ({exc.context} on line {context.line + first_line}, " \
                   f"noticed on line {problem.line + first_line})"
-    return error(f"invalid YAML in front matter: {reason}", path, line)
+    return error(f"{kind}: {reason}", path, line)
 
 
 def _canonical_keys(data: dict, problems: _Problems) -> dict[str, Any]:
@@ -193,28 +192,44 @@ def _canonical_keys(data: dict, problems: _Problems) -> dict[str, Any]:
 
 def _article(fields: dict, body: str, body_line: int, path: str, site_tz: tzinfo,
              problems: _Problems) -> Article | None:
-    title = _text(fields.get("title"))
-    if not title:
-        problems.error("title", "missing required 'title'")
+    title = _text_field(fields, "title", problems, required=True)
     published = _datetime(fields, "date", site_tz, problems, required=True)
     section = fields.get("section")
     if isinstance(section, list):
         section = section[0] if section else None
     values = dict(
         updated=_datetime(fields, "updated", site_tz, problems, required=False),
-        section=_text(section),
+        section=_text_field({"section": section}, "section", problems),
         authors=_text_list(fields, "authors", problems),
         tags=_text_list(fields, "tags", problems),
         draft=_flag(fields, "draft", problems),
         publish=_publish(fields, problems),
         related=_related(fields, problems),
         provenance=_mapping(fields, "provenance", problems),
-        **{name: _text(fields.get(name)) for name in _TEXT_FIELDS},
+        **{name: _text_field(fields, name, problems) for name in _TEXT_FIELDS},
     )
     if not title or published is None:
         return None
     return Article(path=path, title=title, date=published, body=nfc(body), body_line=body_line,
                    slug=_slug(fields, title, problems), extra=fields["extra"], **values)
+
+
+def _text_field(fields: dict, key: str, problems: _Problems,
+                required: bool = False) -> str | None:
+    """A front matter value that must be text -> it; a list or mapping is a problem (an error
+    for a required field, else a warning and the value ignored)."""
+    value = fields.get(key)
+    if isinstance(value, dict | list):
+        kind = "a list" if isinstance(value, list) else "a mapping"
+        hint = " (put it in quotes if it starts with [ or {)" if key == "title" else ""
+        report = problems.error if required else problems.warning
+        report(key, f"'{key}' must be text, got {kind}{hint}"
+               + ("" if required else "; ignored"))
+        return None
+    text = _text(value)
+    if text is None and required:
+        problems.error(key, f"missing required '{key}'")
+    return text
 
 
 def _text(value: Any) -> str | None:
@@ -260,7 +275,9 @@ def parse_datetime(value: Any, site_tz: tzinfo) -> datetime:
     elif isinstance(value, str):
         try:
             moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-        except ValueError:
+        except ValueError as exc:
+            if _DATE.match(value.strip()) and "format" not in str(exc):
+                raise ValueError(f"impossible date {value.strip()!r}: {exc}") from None
             raise ValueError(f"{value!r} is not an ISO 8601 date "
                              "(like 2020-06-03T10:38:00+09:00)") from None
     else:

@@ -38,3 +38,26 @@ def shape_problem(text: str) -> tuple[str, int] | None:
     except yaml.YAMLError:
         return None  # malformed: the loader reports it with its own message
     return None
+
+
+_BASE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class SafeLoader(_BASE_LOADER):  # type: ignore[misc, valid-type]
+    """The safe loader, with an impossible date (2026-02-30) a YAML error at its line rather
+    than a ValueError from datetime that names no place."""
+
+    def construct_yaml_timestamp(self, node):
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError as exc:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"impossible date {node.value!r}: {exc}", node.start_mark) from None
+
+
+SafeLoader.add_constructor("tag:yaml.org,2002:timestamp", SafeLoader.construct_yaml_timestamp)
+
+
+def load(text: str):
+    """YAML text -> its data, as the safe loader builds it (yaml.YAMLError when invalid)."""
+    return yaml.load(text, Loader=SafeLoader)  # noqa: S506 (a safe loader)

@@ -30,6 +30,31 @@ def test_bad_front_matter_is_reported_with_line_and_the_rest_builds(project):
     assert "좋은 기사" in project.page("")
 
 
+@pytest.mark.parametrize("value", ["2026-02-30", "2026-13-01", "2026-02-30T10:00:00+09:00",
+                                   "2026-02-28T25:00:00", "'2026-02-30'"])
+def test_an_impossible_date_skips_that_article_with_its_line(project, value):
+    project.article("good", "좋은 기사", "2020-06-03T10:00:00+09:00")
+    project.write("content/bad.md",
+                  f"---\ntitle: 틀린 날\nsection: 경제\ndate: {value}\n---\n본문\n")
+    found = messages(project.build())
+    assert len(found) == 1 and found[0].startswith("content/bad.md:4: ")
+    assert f"date {value.strip(chr(39))!r}" in found[0]
+    assert "좋은 기사" in project.page("")
+
+
+@pytest.mark.parametrize(("field", "value", "kind"), [("title", "[a, b]", "error"),
+                                                     ("title", "{a: 1}", "error"),
+                                                     ("outlet", "[가상일보, 다른일보]", "warning")])
+def test_a_list_where_text_belongs_is_named_not_missing(project, field, value, kind):
+    fields = {"title": "'제목'", "outlet": "가상일보", field: value}
+    project.write("content/x.md", "---\n" + "".join(f"{k}: {v}\n" for k, v in fields.items())
+                  + "date: 2020-06-03\n---\n본문\n")
+    [found] = messages(project.build())
+    line = 2 if field == "title" else 3
+    assert found.startswith(f"content/x.md:{line}: ") and "missing" not in found
+    assert f"'{field}' must be text, got a" in found and (kind == "error") != ("warning" in found)
+
+
 def test_strict_fails_on_any_content_error_and_keeps_the_site(project):
     project.article("good", "좋은 기사", "2020-06-03T10:00:00+09:00")
     project.build()
