@@ -49,8 +49,23 @@ def test_writes_a_front_mattered_article_with_provenance(project):
     text = (project / outcome.path).read_text()
     assert text.startswith(f"---\ntitle: {TITLE}\n")
     assert "slug: 가람은행-청년-전용-적금-출시-연-5-금리" in text
-    assert f"source: {page}" in text and "kind: text" in text
+    assert "source: sources/page.txt" in text and "kind: text" in text  # relative: no home path
     assert "published: date line 기사입력" in text and "checksum:" in text
+    assert "ingested: '2030-01-01T09:00:00+09:00'" in text  # NOW, in the site's time zone
+
+
+def test_provenance_never_records_a_path_outside_the_project(project, tmp_path_factory):
+    outside = tmp_path_factory.mktemp("Downloads") / "page.txt"
+    outside.write_text(PAGE)
+    [outcome] = run(project, outside)
+    text = (project / outcome.path).read_text()
+    assert "source: page.txt\n" in text and str(outside.parent) not in text
+
+
+def test_a_web_address_says_ingest_reads_saved_files(project):
+    [outcome] = run(project, "https://news.example/article/1")
+    assert outcome.status == "failed" and "reads saved files" in outcome.reason
+    assert "save the page" in outcome.reason and "no such file" not in outcome.reason
 
 
 def test_section_key_comes_from_config(project):
@@ -215,7 +230,9 @@ def test_cli_report_json_and_exit_code(project, monkeypatch):
     good, bad = source(project, "page.txt", PAGE), source(project, "empty.txt", b"")
     result = CliRunner().invoke(main, ["ingest", str(good), str(bad), "--report", "json"])
     lines = [json.loads(line) for line in result.stdout.splitlines()]
-    assert result.exit_code == 1
+    assert result.exit_code == 0  # done: a source skipped for bad input is reported, not fatal
+    strict = CliRunner().invoke(main, ["ingest", str(good), str(bad), "--strict", "-q"])
+    assert strict.exit_code == 1 and "empty.txt" in strict.output
     assert {(Path(r["source"]).name, r["status"]) for r in lines} == {
         ("page.txt", "written"), ("empty.txt", "failed")}
     assert set(lines[0]) == {"source", "status", "path", "reason"}

@@ -36,7 +36,7 @@ def to_article(extracted: Extracted, *, source: str, kind: str, encoding: str, n
     if (extracted.lang or "").startswith("ko"):  # a Korean outlet's times are told in KST
         published, updated = _in_kst(published), _in_kst(updated)
     provenance = {"source": source, "kind": kind, "encoding": encoding,
-                  "ingested": now.isoformat(timespec="seconds"),
+                  "ingested": ingested_at(now, config),
                   "rules": dict(sorted(extracted.rules.items()))}
     return Article(
         path="", title=title, date=published, updated=updated,
@@ -46,6 +46,11 @@ def to_article(extracted: Extracted, *, source: str, kind: str, encoding: str, n
         source_url=extracted.source_url, email=extracted.email, lang=extracted.lang,
         tags=extracted.tags, slug=slugify(title), summary=_one_line(extracted.summary),
         related=extracted.related, image=extracted.image, provenance=provenance)
+
+
+def ingested_at(now: datetime, config: Config) -> str:
+    """The moment of an ingest -> how provenance records it: in the site's time zone."""
+    return now.astimezone(config.timezone).isoformat(timespec="seconds")
 
 
 def _in_kst(moment: datetime | None) -> datetime | None:

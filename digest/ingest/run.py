@@ -49,6 +49,7 @@ class _Reader:
 
     config: Config
     now: datetime
+    project: Path
 
     @classmethod
     def run(cls, source: str) -> list[Found]:
@@ -56,8 +57,10 @@ class _Reader:
             data = sys.stdin.buffer.read() if source == STDIN else Path(source).read_bytes()
         except OSError as exc:
             return [Found(source=source, reason=f"cannot read: {exc.strerror or exc}")]
-        return read_articles("<stdin>" if source == STDIN else source, data, cls.config,
-                             cls.now)
+        if source == STDIN:
+            return read_articles("<stdin>", data, cls.config, cls.now)
+        return read_articles(source, data, cls.config, cls.now,
+                             origin=recorded_source(Path(source), cls.project))
 
 
 def ingest(inputs: list[str], options: IngestOptions, advance=lambda n: None) -> list[Outcome]:
@@ -68,7 +71,7 @@ def ingest(inputs: list[str], options: IngestOptions, advance=lambda n: None) ->
     if not options.dry_run:
         remove_leftovers(options.project / "content")
     library = Library(options.project, options.config)
-    _Reader.config, _Reader.now = options.config, now
+    _Reader.config, _Reader.now, _Reader.project = options.config, now, options.project
     jobs = 1 if STDIN in sources else options.jobs
     # Reading a page costs ~50 ms, so workers pay off from a handful of sources.
     for found_list in map_ordered(_Reader.run, sources, jobs=jobs, advance=advance,
@@ -76,6 +79,16 @@ def ingest(inputs: list[str], options: IngestOptions, advance=lambda n: None) ->
         for found in found_list:
             outcomes.append(_place(found, library, options))
     return outcomes
+
+
+def recorded_source(source: Path, project: Path) -> str:
+    """A source file -> the name its articles' provenance records: the path relative to the
+    project when inside it, else only the file name (never a path of the user's machine)."""
+    resolved = source.resolve()
+    try:
+        return resolved.relative_to(project.resolve()).as_posix()
+    except ValueError:
+        return resolved.name
 
 
 def _place(found: Found, library: Library, options: IngestOptions) -> Outcome:

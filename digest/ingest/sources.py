@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import glob
 import os
+import re
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
@@ -12,7 +13,7 @@ from digest.config import Config
 from digest.ingest.extracted import Extracted
 from digest.ingest.feed import extract_feed
 from digest.ingest.html import extract_html
-from digest.ingest.normalize import Rejected, to_article
+from digest.ingest.normalize import Rejected, ingested_at, to_article
 from digest.ingest.read import UnreadableSource, read_source
 from digest.ingest.text import extract_text
 from digest.model import Article
@@ -45,28 +46,39 @@ def expand(inputs: list[str]) -> tuple[list[str], list[Found]]:
             sources.append(raw)
         elif glob.has_magic(raw) and glob.glob(raw, recursive=True):
             sources += sorted(p for p in glob.glob(raw, recursive=True) if os.path.isfile(p))
+        elif _WEB_ADDRESS.match(raw):
+            missing.append(Found(source=raw, reason=NOT_FETCHED))
         else:
             missing.append(Found(source=raw, reason="no such file or folder"))
     return list(dict.fromkeys(sources)), missing
+
+
+_WEB_ADDRESS = re.compile(r"(?i)https?://")
+NOT_FETCHED = ("a web address: digest ingest reads saved files, it does not fetch pages yet; "
+               "save the page first (in the browser: Save Page As, 'Webpage, HTML only'; or "
+               "curl -o page.html URL) and ingest that file")
 
 
 def _hidden(relative: Path) -> bool:
     return any(part.startswith(".") for part in relative.parts)
 
 
-def read_articles(source: str, data: bytes, config: Config, now: datetime) -> list[Found]:
-    """A source's bytes -> one Found per article in it (a feed has many)."""
+def read_articles(source: str, data: bytes, config: Config, now: datetime,
+                  origin: str | None = None) -> list[Found]:
+    """A source's bytes -> one Found per article in it (a feed has many); `origin` is the name
+    its provenance records (default: `source`)."""
+    origin = origin or source
     try:
         decoded = read_source(data)
     except UnreadableSource as exc:
         return [Found(source=source, reason=str(exc))]
     if decoded.kind == "markdown":
-        return [_markdown(source, decoded.text, config, now)]
+        return [_markdown(source, origin, decoded.text, config, now)]
     if decoded.kind == "feed":
         entries = extract_feed(decoded.text)
         if not entries:
             return [Found(source=source, reason="feed has no entries")]
-        return [_found(source, e, "feed", decoded.encoding, config, now, entry=n)
+        return [_found(source, origin, e, "feed", decoded.encoding, config, now, entry=n)
                 for n, e in enumerate(entries, start=1)]
     reader = extract_html if decoded.kind == "html" else extract_text
     try:
@@ -77,24 +89,24 @@ def read_articles(source: str, data: bytes, config: Config, now: datetime) -> li
         what = "HTML page" if decoded.kind == "html" else "page text"
         return [Found(source=source, reason=f"nothing recognizable as a dated article in this "
                                             f"{what}")]
-    return [_found(source, extracted, decoded.kind, decoded.encoding, config, now)]
+    return [_found(source, origin, extracted, decoded.kind, decoded.encoding, config, now)]
 
 
-def _found(source: str, extracted: Extracted, kind: str, encoding: str, config: Config,
-           now: datetime, entry: int | None = None) -> Found:
+def _found(source: str, origin: str, extracted: Extracted, kind: str, encoding: str,
+           config: Config, now: datetime, entry: int | None = None) -> Found:
     try:
-        article = to_article(extracted, source=source, kind=kind, encoding=encoding, now=now,
+        article = to_article(extracted, source=origin, kind=kind, encoding=encoding, now=now,
                              config=config)
     except Rejected as exc:
         return Found(source=source, reason=str(exc), entry=entry)
     return Found(source=source, article=article, entry=entry)
 
 
-def _markdown(source: str, text: str, config: Config, now: datetime) -> Found:
+def _markdown(source: str, origin: str, text: str, config: Config, now: datetime) -> Found:
     article, problems = loads(text, source, config.timezone)
     errors = [str(p) for p in problems if p.is_error]
     if article is None or errors:
         return Found(source=source, reason="; ".join(errors) or "invalid front matter")
-    provenance = {**article.provenance} or {"source": source, "kind": "markdown",
-                                            "ingested": now.isoformat(timespec="seconds")}
+    provenance = {**article.provenance} or {"source": origin, "kind": "markdown",
+                                            "ingested": ingested_at(now, config)}
     return Found(source=source, article=replace(article, provenance=provenance))
