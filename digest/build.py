@@ -34,9 +34,16 @@ from digest.cache import (
     unpack_index,
     unpack_problems,
 )
-from digest.config import CONFIG_FILE, Config, load_config
+from digest.config import Config, find_config, load_config, relative_base_url
 from digest.content import MAX_ARTICLE_BYTES, load_article, scan_sources
-from digest.errors import Diagnostic, DigestError, OutputError, TemplateError, warning
+from digest.errors import (
+    Diagnostic,
+    DigestError,
+    OutputError,
+    Severity,
+    TemplateError,
+    warning,
+)
 from digest.model import Index, Page, RenderedPage, Story
 from digest.output import (
     Publication,
@@ -101,7 +108,13 @@ EVERYTHING = frozenset({CONFIG, CONTENT, TEMPLATES, STATIC})
 
 def build(options: BuildOptions, progress: Progress | None = None) -> BuildResult:
     """Build the project's site; raise DigestError (site untouched) when it cannot."""
-    return Builder(options).build(EVERYTHING, progress)
+    result = Builder(options).build(EVERYTHING, progress)
+    path = _config_path(options)
+    config = load_config(path, base_url=options.base_url)  # the quick paths do not load it
+    shown = path.relative_to(options.project) if path and path.is_relative_to(options.project) \
+        else path
+    return replace(result, diagnostics=(*result.diagnostics,
+                                        *relative_base_url(config, shown, Severity.WARNING)))
 
 
 class Builder:
@@ -142,23 +155,24 @@ class Builder:
     def build(self, changed: frozenset[str] = EVERYTHING,
               progress: Progress | None = None) -> BuildResult:
         """Rebuild after the given kinds of change; raise DigestError when it cannot."""
+        now = build_now(self.options)  # read once: every step of this build sees one moment
         if self.cache_dir is None:
-            return self._build(changed, progress or Progress())
+            return self._build(changed, progress or Progress(), now)
         with cache_lock(self.cache_dir):
             try:
                 try:
-                    return self._build(changed, progress or Progress())
+                    return self._build(changed, progress or Progress(), now)
                 except sqlite3.DatabaseError:  # damaged where opening it did not look
                     self.store.drop()
                     self.state = {}
-                    result = self._build(EVERYTHING, progress or Progress())
+                    result = self._build(EVERYTHING, progress or Progress(), now)
                     return replace(result, diagnostics=(*result.diagnostics, warning(
                         "the build cache was damaged (a crash?); this build read everything "
                         "again", str(self.cache_dir))))
             finally:
                 self.store.close()  # forked workers must not share the connection
 
-    def _build(self, changed: frozenset[str], progress: Progress) -> BuildResult:
+    def _build(self, changed: frozenset[str], progress: Progress, now: datetime) -> BuildResult:
         timings: list[tuple[str, float]] = []
         started = time.perf_counter()
 
@@ -177,7 +191,7 @@ class Builder:
         if self.config is None:
             changed = EVERYTHING
             with step("check"):
-                quick = self._quick_result(state, step)
+                quick = self._quick_result(state, step, now)
             if quick:
                 return replace(quick, timings=tuple(timings),
                                seconds=time.perf_counter() - started)
@@ -200,7 +214,7 @@ class Builder:
                 sources, entries, problems, new_rows = self._load(state, config, config_part,
                                                                   progress)
             with step("collate"):
-                selected = collating.select(entries.values(), now=build_now(options),
+                selected = collating.select(entries.values(), now=now,
                                             drafts=options.drafts, future=options.future)
                 index, collisions = collating.collate(selected, config)
                 diagnostics = [*_file_problems(sources, problems), *collisions]
@@ -279,7 +293,7 @@ class Builder:
             "problems": {key: problems[key] for _, key in sources.values() if key in problems},
             "page_keys": page_keys, "articles": len(index.urls), "pages": len(pages),
             "generation": output_generation(self.out) if options.write else None,
-            "next_reveal": collating.next_reveal(entries.values(), now=build_now(options),
+            "next_reveal": collating.next_reveal(entries.values(), now=now,
                                                  future=options.future)
             if CONTENT in changed else state.get("next_reveal"),
             "diagnostics": pack_problems((*diagnostics, *template_warnings)),
@@ -301,7 +315,7 @@ class Builder:
                            diagnostics=(*diagnostics, *template_warnings), report=report,
                            timings=tuple(timings), out=self.out)
 
-    def _quick_result(self, state: dict[str, Any], step) -> BuildResult | None:
+    def _quick_result(self, state: dict[str, Any], step, now: datetime) -> BuildResult | None:
         """The build, done from the cache alone, when nothing but the text of some articles
         changed since the last build (or nothing at all); None when that does not hold.
         (Its caller fills in the time taken.)"""
@@ -311,7 +325,7 @@ class Builder:
         if state["inputs"] != _input_stamps(options.project, _config_path(options)):
             return None
         reveal = state["next_reveal"]
-        if reveal is not None and build_now(options).timestamp() >= reveal:
+        if reveal is not None and now.timestamp() >= reveal:
             return None
         if output_generation(self.out) != state["generation"]:
             return None
@@ -557,13 +571,7 @@ def _templates_fingerprint(project_templates: Path) -> str:
 
 
 def _config_path(options: BuildOptions) -> Path | None:
-    if options.config_path is not None:
-        if not options.config_path.is_file():
-            raise DigestError([Diagnostic(message=f"config file not found: "
-                                                  f"{options.config_path}")])
-        return options.config_path
-    default = options.project / CONFIG_FILE
-    return default if default.is_file() else None
+    return find_config(options.project, options.config_path)
 
 
 _WORKER_CONFIG: Config | None = None

@@ -9,7 +9,8 @@ from html.parser import HTMLParser
 from urllib.parse import unquote, urldefrag, urljoin, urlsplit
 
 from digest.build import Builder, BuildOptions
-from digest.errors import Diagnostic, DigestError, error
+from digest.config import find_config, relative_base_url
+from digest.errors import Diagnostic, DigestError, Severity, error
 
 _SITE = "http://site.invalid"  # a stand-in origin for resolving relative links
 _SKIPPED_SCHEMES = ("mailto:", "tel:", "data:")
@@ -40,6 +41,9 @@ def check(options: BuildOptions, external: bool = False) -> list[Diagnostic]:
     except DigestError as exc:
         return list(exc.diagnostics)
     problems = list(result.diagnostics)
+    problems += relative_base_url(builder.config, find_config(options.project,
+                                                             options.config_path),
+                                  Severity.ERROR)
     links, outside = site_links(builder.files, builder.config.base_path)
     problems += links
     if external:

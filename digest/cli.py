@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import gc
 import json
+import os
 import re
 import sys
 from collections import Counter
@@ -15,7 +16,7 @@ import click
 from digest import __version__
 from digest.build import BuildOptions, BuildResult, build
 from digest.build import Progress as BuildProgress
-from digest.config import CONFIG_FILE, load_config
+from digest.config import find_config, load_config
 from digest.errors import DigestError
 from digest.parallel import default_jobs
 
@@ -61,7 +62,46 @@ class BarProgress(BuildProgress):
         self.bar.advance(self.task, count)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """digest's commands; whatever a command did not expect becomes one line, not a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except DigestError as exc:
+            _print_diagnostics(exc.diagnostics)
+            sys.exit(1)
+        except Exception as exc:
+            if os.environ.get("DIGEST_DEBUG"):
+                raise
+            err.print(f"[red]{_escape(unexpected(exc))}[/red]")
+            sys.exit(1)
+
+
+def unexpected(exc: BaseException) -> str:
+    """An exception no command expected -> one line naming the file, if any, and what failed."""
+    if isinstance(exc, OSError) and exc.filename:
+        return f"{exc.filename}: {exc.strerror or exc}"
+    where = _innermost_frame(exc)
+    return (f"internal error{where}: {type(exc).__name__}: {exc} (a bug in digest: please "
+            "report it; DIGEST_DEBUG=1 shows the details)")
+
+
+def _innermost_frame(exc: BaseException) -> str:
+    """' in digest/x.py:12' for the deepest frame of digest's own code, else ''."""
+    import traceback
+
+    frames = [f for f in traceback.extract_tb(exc.__traceback__)
+              if f"{os.sep}digest{os.sep}" in f.filename]
+    if not frames:
+        return ""
+    frame = frames[-1]
+    return f" in digest/{frame.filename.rsplit(os.sep + 'digest' + os.sep, 1)[1]}:{frame.lineno}"
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="digest")
 def main() -> None:
     """digest: turn scraped news articles into a browsable static digest site."""
@@ -113,17 +153,14 @@ def build_command(config_path, out, base_url, drafts, future, strict, no_search,
 @click.option("--report", type=click.Choice(["table", "json"]), default="table",
               help="json: one JSON object per article found, on standard output.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes (default: cores).")
+@click.option("--strict", is_flag=True, help="Exit 1 when any source fails.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only failures.")
-def ingest_command(inputs, config_path, force, dry_run, report, jobs, quiet):
+def ingest_command(inputs, config_path, force, dry_run, report, jobs, strict, quiet):
     """Turn source files (page text, HTML, feeds, Markdown; folders, globs, - for stdin) into
     articles in content/."""
     from digest.ingest.run import FAILED, IngestOptions, ingest
 
-    try:
-        config = load_config(_config_file(config_path))
-    except DigestError as exc:
-        _print_diagnostics(exc.diagnostics)
-        sys.exit(1)
+    config = load_config(find_config(Path("."), config_path))
     options = IngestOptions(project=Path("."), config=config, force=force, dry_run=dry_run,
                             jobs=jobs or default_jobs())
     with _bar("ingesting", disable=quiet or not err.is_terminal) as bar:
@@ -134,7 +171,7 @@ def ingest_command(inputs, config_path, force, dry_run, report, jobs, quiet):
             click.echo(json.dumps(outcome.as_json(), ensure_ascii=False))
     else:
         _print_outcomes(outcomes, quiet, dry_run)
-    sys.exit(1 if any(o.status == FAILED for o in outcomes) else 0)
+    sys.exit(1 if strict and any(o.status == FAILED for o in outcomes) else 0)
 
 
 @main.command("serve")
@@ -245,14 +282,12 @@ def deploy_command(remote, branch, force, config_path, base_url):
     """Build and publish site/ to the gh-pages branch (instead of the Pages workflow)."""
     from digest.deploy import deploy
 
-    try:
-        result, source = deploy(BuildOptions(config_path=config_path, base_url=base_url),
-                                remote=remote, branch=branch, force=force)
-    except DigestError as exc:
-        _print_diagnostics(exc.diagnostics)
-        sys.exit(1)
-    _print_diagnostics(result.diagnostics, quiet=True)
-    err.print(f"published {result.pages} pages built from {source} to {remote}/{branch}")
+    done = deploy(BuildOptions(config_path=config_path, base_url=base_url), remote=remote,
+                  branch=branch, force=force)
+    _print_diagnostics(done.build.diagnostics, quiet=True)
+    err.print(f"built for {done.url} (from {done.url_from})")
+    err.print(f"published {done.build.pages} pages built from {done.source} to "
+              f"{remote}/{branch}")
 
 
 @main.command("check")
@@ -269,12 +304,6 @@ def check_command(config_path, base_url, external):
     errors = sum(1 for p in problems if p.is_error)
     err.print(f"{errors} problem(s)" if errors else "no problems found")
     sys.exit(1 if errors else 0)
-
-
-def _config_file(config_path: Path | None) -> Path | None:
-    if config_path is not None:
-        return config_path
-    return Path(CONFIG_FILE) if Path(CONFIG_FILE).is_file() else None
 
 
 def _print_outcomes(outcomes, quiet: bool, dry_run: bool) -> None:

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
-from digest.errors import ConfigError, Diagnostic, error
+from digest.errors import ConfigError, Diagnostic, Location, Severity, error
 from digest.text import nfc, slugify
 from digest.yamlsafe import load as load_yaml
 from digest.yamlsafe import shape_problem
@@ -79,6 +79,30 @@ _KEYS = {
     "cname", "extra",
 }
 _SECTION_KEYS = {"key", "name", "order", "aliases"}
+
+
+def find_config(project: Path, given: Path | None = None) -> Path | None:
+    """The config file a command reads: `given` (ConfigError when it is not a file), else the
+    project's digest.yaml if there is one, else None (the defaults)."""
+    if given is not None:
+        if not given.is_file():
+            raise ConfigError([error(f"config file not found: {given}")])
+        return given
+    default = project / CONFIG_FILE
+    return default if default.is_file() else None
+
+
+def relative_base_url(config: Config, path: Path | None, severity: Severity) -> list[Diagnostic]:
+    """A problem when the site has no absolute base URL (what feeds, the sitemap, robots.txt
+    and the 404 page need to point anywhere), else none."""
+    if config.has_absolute_base:
+        return []
+    message = (f"base_url is {config.base_url!r}, not an absolute URL: feeds, the sitemap and "
+               "robots.txt will hold addresses without a site, which feed readers and search "
+               "engines cannot follow, and the 404 page works only at a domain root; set "
+               "base_url: https://USER.github.io/REPO/ in digest.yaml or pass --base-url")
+    where = Location(path=str(path)) if path else None
+    return [Diagnostic(message=message, location=where, severity=severity)]
 
 
 def load_config(path: Path | None, *, base_url: str | None = None) -> Config:

@@ -9,6 +9,8 @@ import pytest
 from digest.config import ConfigError, load_config
 from digest.errors import DigestError, OutputError, TemplateError
 
+SITE_URL = "https://user.github.io/repo/"
+
 
 def messages(result_or_error) -> list[str]:
     return [str(d) for d in result_or_error.diagnostics]
@@ -36,7 +38,7 @@ def test_an_impossible_date_skips_that_article_with_its_line(project, value):
     project.article("good", "좋은 기사", "2020-06-03T10:00:00+09:00")
     project.write("content/bad.md",
                   f"---\ntitle: 틀린 날\nsection: 경제\ndate: {value}\n---\n본문\n")
-    found = messages(project.build())
+    found = messages(project.build(base_url=SITE_URL))
     assert len(found) == 1 and found[0].startswith("content/bad.md:4: ")
     assert f"date {value.strip(chr(39))!r}" in found[0]
     assert "좋은 기사" in project.page("")
@@ -49,7 +51,7 @@ def test_a_list_where_text_belongs_is_named_not_missing(project, field, value, k
     fields = {"title": "'제목'", "outlet": "가상일보", field: value}
     project.write("content/x.md", "---\n" + "".join(f"{k}: {v}\n" for k, v in fields.items())
                   + "date: 2020-06-03\n---\n본문\n")
-    [found] = messages(project.build())
+    [found] = messages(project.build(base_url=SITE_URL))
     line = 2 if field == "title" else 3
     assert found.startswith(f"content/x.md:{line}: ") and "missing" not in found
     assert f"'{field}' must be text, got a" in found and (kind == "error") != ("warning" in found)

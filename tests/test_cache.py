@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import time
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -74,7 +74,8 @@ def test_nothing_changed_reads_parses_and_renders_nothing(project, counted):
     result = project.build()
     assert counted == {"rendered": 0, "parsed": 0}
     assert not result.report.swapped and result.articles == 6
-    assert [str(d).split(": ")[0] for d in result.diagnostics] == ["content/broken.md:3"]
+    assert [str(d).split(": ")[0] for d in result.diagnostics] == ["content/broken.md:3",
+                                                                    "digest.yaml"]
     assert tree(project.site) == before
 
 
@@ -202,3 +203,24 @@ def test_a_store_damaged_where_opening_does_not_look_is_rebuilt(project, tmp_pat
     result = project.build()  # a new template: every story is read back from the store
     assert any("build cache was damaged" in d.message for d in result.diagnostics)
     assert tree(project.site) == cold_tree(project, tmp_path)
+
+
+def test_now_is_read_once_per_build(tmp_path, monkeypatch):
+    """An article coming due between two readings of the clock in one build must not stay
+    hidden: the build reads the clock once, and remembers when that article is due."""
+    project = Project(tmp_path / "clock")
+    project.article("old", "지난 기사", "2030-01-01T09:00:00+09:00")
+    project.article("due", "곧 나올 기사", "2030-01-01T12:00:00+00:00")
+    settle(project)
+    due = datetime(2030, 1, 1, 12, tzinfo=UTC)
+    readings: list[datetime] = []
+
+    def clock(options):  # each reading after the first is past the due time
+        readings.append(due - timedelta(seconds=1) if not readings else due + timedelta(hours=1))
+        return readings[-1]
+
+    monkeypatch.setattr(build_module, "build_now", clock)
+    project.build(now=None)
+    assert len(readings) == 1 and "곧 나올 기사" not in project.page("")
+    project.build(now=None)  # nothing else changed: only the clock moved on
+    assert "곧 나올 기사" in project.page("")

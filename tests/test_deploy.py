@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from digest.build import BuildOptions
-from digest.deploy import deploy
+from digest.deploy import deploy, pages_url
 from digest.errors import DigestError
 from tests.conftest import NOW, Project
 
@@ -43,7 +43,11 @@ def options(project: Project) -> BuildOptions:
 
 def test_deploy_publishes_exactly_the_site_and_keeps_history(repo):
     project, remote = repo
-    _, source = deploy(options(project))
+    done = deploy(options(project))
+    source = done.source
+    assert done.url == "https://news.example.com/" and done.url_from == "cname in the config"
+    sitemap = git(remote, "show", "gh-pages:sitemap.xml")
+    assert "<loc>https://news.example.com/</loc>" in sitemap
     published = set(git(remote, "-c", "core.quotepath=off", "ls-tree", "-r", "--name-only",
                         "gh-pages").splitlines())
     built = {p.relative_to(project.site).as_posix() for p in project.site.rglob("*")
@@ -68,3 +72,48 @@ def test_a_dirty_working_tree_is_refused_unless_forced(repo):
     assert "gh-pages" not in git(remote, "branch", "--list")
     deploy(options(project), force=True)
     assert "gh-pages" in git(remote, "branch", "--list")
+
+
+@pytest.mark.parametrize(("remote", "url"), [
+    ("git@github.com:Kim/news.git", "https://kim.github.io/news/"),
+    ("https://github.com/kim/news", "https://kim.github.io/news/"),
+    ("https://github.com/kim/news.git", "https://kim.github.io/news/"),
+    ("ssh://git@github.com/kim/news.git", "https://kim.github.io/news/"),
+    ("https://x-access-token:abc@github.com/kim/news.git", "https://kim.github.io/news/"),
+    ("git@github.com:Kim/kim.github.io.git", "https://kim.github.io/"),
+    ("https://gitlab.com/kim/news.git", None),
+    ("/srv/git/news.git", None),
+    ("git@github.com.evil.example:kim/news.git", None),
+])
+def test_the_pages_url_comes_from_a_github_remote(remote, url):
+    assert pages_url(remote, None) == url
+    assert pages_url(remote, "news.example.com") == "https://news.example.com/"
+
+
+def test_deploy_derives_the_url_from_the_remote_and_says_so(repo):
+    project, remote = repo
+    project.config("title: 뉴스\n")  # no base_url, no cname
+    git(project.root, "commit", "-q", "-am", "no cname")
+    with pytest.raises(DigestError, match="is not on GitHub and no cname"):
+        deploy(options(project))  # the remote is a local folder
+    assert "gh-pages" not in git(remote, "branch", "--list")
+    git(project.root, "remote", "set-url", "--push", "origin", str(remote))
+    git(project.root, "remote", "set-url", "origin", "git@github.com:kim/news.git")
+    git(project.root, "config", "remote.origin.pushurl", str(remote))
+    done = deploy(options(project))
+    assert done.url == "https://kim.github.io/news/" and "git remote" in done.url_from
+    assert "https://kim.github.io/news/sitemap.xml" in git(remote, "show", "gh-pages:robots.txt")
+
+
+def test_deploy_outside_a_repository_says_what_to_do(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from digest.cli import main
+
+    project = Project(tmp_path / "plain")
+    project.article("a", "기사", "2026-11-18T09:00:00+09:00")
+    monkeypatch.chdir(project.root)
+    result = CliRunner().invoke(main, ["deploy"])
+    assert result.exit_code == 1 and "not a git repository" in result.output
+    assert "git init -b main" in result.output and "rev-parse" not in result.output
+    assert not project.site.exists()
