@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import linecache
 import re
 from datetime import date
 from pathlib import Path
@@ -48,6 +49,7 @@ def make_environment(config: Config, project_templates: Path | None,
         extensions=[FragmentCache],
     )
     env.context_class = _Context
+    env.extend(project_root=project_templates.parent if project_templates else Path.cwd())
     env.filters["datetime"] = lambda moment: format_datetime(moment, config.date_format)
     env.filters["isodate"] = lambda moment: moment.isoformat()
     env.filters["day"] = lambda day: day_label(day, config.language)
@@ -153,17 +155,18 @@ def load_all(env: jinja2.Environment, names: list[str]) -> list[Diagnostic]:
         try:
             env.get_template(name)
         except jinja2.TemplateSyntaxError as exc:
-            problems.append(syntax_diagnostic(exc))
+            problems.append(syntax_diagnostic(exc, env))
         except jinja2.TemplateNotFound as exc:
             problems.append(error(f"template not found: {exc.name}"))
     return problems
 
 
-def syntax_diagnostic(exc: jinja2.TemplateSyntaxError, page: str | None = None) -> Diagnostic:
+def syntax_diagnostic(exc: jinja2.TemplateSyntaxError, env: jinja2.Environment,
+                      page: str | None = None) -> Diagnostic:
     """A Jinja syntax error -> Diagnostic at the template's file:line."""
     where = f" (rendering /{page})" if page is not None else ""
     return error(f"template syntax error: {exc.message}{where}",
-                 _shown(exc.filename or exc.name or "?"), exc.lineno)
+                 _shown(exc.filename or exc.name or "?", env), exc.lineno)
 
 
 def render_template(env: jinja2.Environment, name: str, context: dict, page: str) -> str:
@@ -171,12 +174,13 @@ def render_template(env: jinja2.Environment, name: str, context: dict, page: str
     try:
         return env.get_template(name).render(context)
     except jinja2.TemplateSyntaxError as exc:
-        raise TemplateError([syntax_diagnostic(exc, page)]) from None
+        raise TemplateError([syntax_diagnostic(exc, env, page)]) from None
     except Exception as exc:  # a template can raise anything; report where it happened
-        path, line = _template_frame(exc.__traceback__)
-        message = f"{type(exc).__name__}: {exc}" if not isinstance(
-            exc, jinja2.UndefinedError) else str(exc)
-        raise TemplateError([error(f"{message} (rendering /{page})", path or name, line)]) \
+        filename, line = _template_frame(exc.__traceback__)
+        message = undefined_message(str(exc), filename, line) if isinstance(
+            exc, jinja2.UndefinedError) else f"{type(exc).__name__}: {exc}"
+        raise TemplateError([error(f"{message} (rendering /{page})",
+                                   _shown(filename, env) if filename else name, line)]) \
             from None
 
 
@@ -186,16 +190,33 @@ def _template_frame(tb: TracebackType | None) -> tuple[str | None, int | None]:
     while tb is not None:
         filename = tb.tb_frame.f_code.co_filename
         if filename.endswith((".html", ".xml", ".txt", ".j2", ".jinja")):
-            found = (_shown(filename), tb.tb_lineno)
+            found = (filename, tb.tb_lineno)
         tb = tb.tb_next
     return found
 
 
-def _shown(filename: str) -> str:
-    """Template file path -> relative to the working directory when it lies inside it."""
-    try:
-        return str(Path(filename).resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return filename
+_NO_ATTRIBUTE = re.compile(r"^'.+' has no attribute '(?P<name>[^']+)'$")
+
+
+def undefined_message(message: str, filename: str | None, line: int | None) -> str:
+    """Jinja's "'digest.model.Story object' has no attribute 'titel'" -> "'story' has no
+    attribute 'titel'", naming the object as the template's line wrote it, where it can."""
+    found = _NO_ATTRIBUTE.match(message)
+    if not found or not filename or not line:
+        return message
+    attribute = re.escape(found["name"])
+    written = re.search(rf"([A-Za-z_][\w.]*?)\s*(?:\.\s*{attribute}\b|\[\s*['\"]{attribute}['\"])",
+                        linecache.getline(filename, line))
+    return f"'{written[1]}' has no attribute '{found['name']}'" if written else message
+
+
+def _shown(filename: str, env: jinja2.Environment) -> str:
+    """Template file path -> relative to the project when it lies inside it; a theme file as
+    default/NAME (how a project template extends it)."""
+    path = Path(filename).resolve()
+    for root, prefix in ((env.project_root.resolve(), ""), (theme_dir().resolve(), "default/")):
+        if path.is_relative_to(root):
+            return prefix + path.relative_to(root).as_posix()
+    return filename
 
 

@@ -112,8 +112,24 @@ def test_undefined_variable_names_file_line_and_page(project):
     with pytest.raises(TemplateError) as raised:
         project.build()
     text = str(raised.value)
-    assert "templates/article.html:4:" in text
-    assert "no_such_field" in text and "(rendering /2020/06/03/기사/)" in text
+    assert "templates/article.html:4: 'story' has no attribute 'no_such_field' " \
+           "(rendering /2020/06/03/기사/)" in text
+
+
+@pytest.mark.parametrize(("expression", "named"), [
+    ("story.titel", "'story' has no attribute 'titel'"),
+    ("story.section.nmae", "'story.section' has no attribute 'nmae'"),
+    ("extra['colour']", "'extra' has no attribute 'colour'"),
+    ("storyy.title", "'storyy' is undefined"),
+])
+def test_a_template_error_names_the_variable_as_written(project, expression, named):
+    project.config("extra: {}\n")
+    project.article("x", "기사", "2020-06-03T10:00:00+09:00")
+    project.write("templates/article.html", '{% extends "default/article.html" %}\n'
+                  f"{{% block main %}}\n<p>{{{{ {expression} }}}}</p>\n{{% endblock %}}\n")
+    with pytest.raises(TemplateError) as raised:
+        project.build()
+    assert str(raised.value) == f"templates/article.html:3: {named} (rendering /2020/06/03/기사/)"
 
 
 def test_failed_build_leaves_the_previous_site_untouched(project):
