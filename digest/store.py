@@ -211,7 +211,7 @@ def _article(fields: dict, body: str, body_line: int, path: str, site_tz: tzinfo
     if not title or published is None:
         return None
     return Article(path=path, title=title, date=published, body=nfc(body), body_line=body_line,
-                   slug=_slug(fields, title, problems), extra=fields["extra"], **values)
+                   slug=_slug(fields, title, path, problems), extra=fields["extra"], **values)
 
 
 def _text_field(fields: dict, key: str, problems: _Problems,
@@ -285,10 +285,18 @@ def parse_datetime(value: Any, site_tz: tzinfo) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=site_tz)
 
 
-def _slug(fields: dict, title: str, problems: _Problems) -> str:
+_DATED_NAME = re.compile(r"^(?:\d{4}-\d\d-\d\d)?[-_ ]*(?P<name>.*?)\.(?:md|markdown)$", re.I)
+
+
+def _slug(fields: dict, title: str, path: str, problems: _Problems) -> str:
+    """The article's slug: `slug:` if given, else its file name without a leading date (as
+    ingest names files, and as Jekyll, Hugo and Zola do), so that fixing a title never moves a
+    published URL; else (no usable file name) the title."""
     raw = fields.get("slug")
     if raw is None:
-        return slugify(title)
+        named = _DATED_NAME.match(path.rsplit("/", 1)[-1])
+        return slugify(named["name"]) if named and named["name"].strip("-_ ") \
+            else slugify(title)
     slug = slugify(str(raw), fallback=title)
     if slug != str(raw):
         problems.warning("slug", f"slug {raw!r} is not URL-safe; using {slug!r}")

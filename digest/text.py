@@ -28,15 +28,20 @@ def nfc(text: str) -> str:
 def slugify(text: str, fallback: str = "") -> str:
     """Title or name -> a URL- and file-safe slug: Hangul kept, Latin lowercased, never empty."""
     slug = _SLUG_SEPARATORS.sub("-", nfc(text).lower()).strip("-")
-    slug = slug[:SLUG_MAX_CHARS].rstrip("-")
-    while len(slug.encode()) > 200:  # file systems cap a name at 255 bytes
-        slug = slug[:-1].rstrip("-")
+    while len(slug) > SLUG_MAX_CHARS or len(slug.encode()) > 200:  # names cap at 255 bytes
+        slug = _shorter(slug)
     if slug in _RESERVED_NAMES:
         slug = f"{slug}-"
     if not slug:
         digest = hashlib.sha1(nfc(text or fallback).encode()).hexdigest()[:10]
         slug = f"{slugify(fallback) if fallback else 'item'}-{digest}"
     return slug
+
+
+def _shorter(slug: str) -> str:
+    """A slug -> without its last word; a single word loses its last character instead."""
+    head, _, _ = slug[:SLUG_MAX_CHARS + 1].rpartition("-")
+    return head.rstrip("-") if head else slug[:min(len(slug) - 1, SLUG_MAX_CHARS)]
 
 
 def cjk_chars(text: str) -> int:

@@ -76,23 +76,43 @@ def test_unknown_front_matter_key_is_kept_and_a_typo_warned(project, tmp_path):
     result = project.build()
     assert any("content/x.md:5: warning: unknown key 'sectoin'" in m and "'section'" in m
                for m in messages(result))
-    assert '<meta name="mood" content="맑음">' in project.page("2020/06/03/기사/")
+    assert '<meta name="mood" content="맑음">' in project.page("2020/06/03/x/")
 
 
 def test_front_matter_aliases_from_other_generators(project):
     project.write("content/x.md", "---\ntitle: 별칭\ndate: 2020-06-03 10:00\nauthor: 홍길동\n"
                   "lastmod: 2020-06-04T09:00:00+09:00\ncategories: [경제]\n---\n본문\n")
     project.build()
-    page = project.page("2020/06/03/별칭/")
+    page = project.page("2020/06/03/x/")
     assert "홍길동" in page and "경제" in page and "2020년 6월 4일 09:00" in page
 
 
 def test_slug_collision_names_both_files(project):
-    project.article("one", "같은 제목", "2020-06-03T10:00:00+09:00")
-    project.article("two", "같은 제목", "2020-06-03T15:00:00+09:00")
+    project.article("economy/2020-06-03-news", "같은 제목", "2020-06-03T10:00:00+09:00")
+    project.article("society/2020-06-03-news", "다른 제목", "2020-06-03T15:00:00+09:00")
+    project.article("one", "제목", "2020-06-03T16:00:00+09:00", slug="news")
     result = project.build()
-    [collision] = [m for m in messages(result) if "same output path" in m]
-    assert collision.startswith("content/two.md") and "content/one.md" in collision
+    collisions = [m for m in messages(result) if "same output path" in m]
+    assert len(collisions) == 2 and "content/economy/2020-06-03-news.md" in collisions[0]
+    assert {c.split(":")[0] for c in collisions} == {"content/one.md",
+                                                     "content/society/2020-06-03-news.md"}
+
+
+@pytest.mark.parametrize(("name", "fields", "url"), [
+    ("2020-06-03-rates-on-hold", {}, "2020/06/03/rates-on-hold/"),
+    ("금리-동결", {}, "2020/06/03/금리-동결/"),
+    ("My Notes_v2", {}, "2020/06/03/my-notes-v2/"),
+    ("2020-06-03", {}, "2020/06/03/제목이-바뀌어도/"),  # no name beside the date: the title
+    ("anything", {"slug": "pinned"}, "2020/06/03/pinned/"),
+])
+def test_a_hand_written_article_takes_its_slug_from_its_file_name(project, name, fields, url):
+    project.article(name, "제목이 바뀌어도", "2020-06-03T10:00:00+09:00", **fields)
+    project.build()
+    assert "제목이 바뀌어도" in project.page(url)
+    project.article(name, "고친 제목", "2020-06-03T10:00:00+09:00", **fields)
+    project.build()
+    if name != "2020-06-03":
+        assert "고친 제목" in project.page(url)  # fixing a title keeps the published URL
 
 
 def test_template_syntax_error_names_file_and_line(project):
@@ -113,7 +133,7 @@ def test_undefined_variable_names_file_line_and_page(project):
         project.build()
     text = str(raised.value)
     assert "templates/article.html:4: 'story' has no attribute 'no_such_field' " \
-           "(rendering /2020/06/03/기사/)" in text
+           "(rendering /2020/06/03/x/)" in text
 
 
 @pytest.mark.parametrize(("expression", "named"), [
@@ -129,7 +149,7 @@ def test_a_template_error_names_the_variable_as_written(project, expression, nam
                   f"{{% block main %}}\n<p>{{{{ {expression} }}}}</p>\n{{% endblock %}}\n")
     with pytest.raises(TemplateError) as raised:
         project.build()
-    assert str(raised.value) == f"templates/article.html:3: {named} (rendering /2020/06/03/기사/)"
+    assert str(raised.value) == f"templates/article.html:3: {named} (rendering /2020/06/03/x/)"
 
 
 def test_failed_build_leaves_the_previous_site_untouched(project):
@@ -201,12 +221,12 @@ def test_unchanged_files_are_not_rewritten(project):
     project.article("y", "다른 기사", "2020-06-05T10:00:00+09:00")
     project.build()
     project.build()  # the twin tree now holds a complete generation too
-    article = project.site / "2020/06/03/기사/index.html"
+    article = project.site / "2020/06/03/x/index.html"
     inode = article.stat().st_ino
     project.article("z", "세 번째", "2020-06-07T10:00:00+09:00")
     result = project.build()
     assert result.report.written < 30
-    assert (project.site / "2020/06/07/세-번째/index.html").is_file()
+    assert (project.site / "2020/06/07/z/index.html").is_file()
     assert article.stat().st_ino in (inode, article.stat().st_ino)
     nothing = project.build()
     assert nothing.report.swapped is False and nothing.report.written == 0
@@ -242,7 +262,7 @@ def test_no_config_builds_with_korean_defaults(project):
     project.article("x", "기사", "2020-06-03T23:30:00+00:00")
     project.build()
     assert '<html lang="ko">' in project.page("")
-    assert (project.site / "2020/06/04/기사/index.html").is_file()
+    assert (project.site / "2020/06/04/x/index.html").is_file()
 
 
 def test_base_url_option_overrides_config(project):

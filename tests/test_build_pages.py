@@ -28,13 +28,14 @@ sections:
 @pytest.fixture
 def site(project):
     project.config(CONFIG)
-    project.article("a", "반도체 수출 회복", "2020-06-03T10:38:00+09:00", section="산업 ICT",
-                    tags="[반도체, 수출]", outlet="가상일보", authors="[김기자]")
+    project.article("반도체-수출-회복", "반도체 수출 회복", "2020-06-03T10:38:00+09:00",
+                    section="산업 ICT", tags="[반도체, 수출]", outlet="가상일보",
+                    authors="[김기자]")
     project.article("b", "금리 동결", "2020-06-03T09:00:00+09:00", section="경제",
                     tags="[금리]", outlet="가상일보")
     project.article("c", "통신 요금 인하", "2020-06-02T15:00:00+09:00", section="정보통신",
                     tags="[통신, 반도체]", outlet="모의신문")
-    project.article("d", "늦은 밤 기사", "2020-06-03T23:30:00Z", section="IT")
+    project.article("늦은-밤-기사", "늦은 밤 기사", "2020-06-03T23:30:00Z", section="IT")
     project.article("e", "AI 스타트업 투자", "2020-05-20T08:00:00+09:00", section="산업 ICT")
     result = project.build()
     assert not result.diagnostics
@@ -162,9 +163,10 @@ def test_404_links_work_from_any_depth(site):
 
 def test_excerpt_is_the_default_and_full_is_per_article(project):
     body = "\n\n".join(["가" * 150, "나" * 150, "다" * 150, "라" * 150])
-    project.article("x", "발췌 기사", "2020-06-03T10:00:00+09:00", body=body,
+    project.article("발췌-기사", "발췌 기사", "2020-06-03T10:00:00+09:00", body=body,
                     source_url="https://news.example/1")
-    project.article("y", "전문 기사", "2020-06-03T11:00:00+09:00", body=body, publish="full")
+    project.article("전문-기사", "전문 기사", "2020-06-03T11:00:00+09:00", body=body,
+                    publish="full")
     project.build()
     excerpt = project.page("2020/06/03/발췌-기사/")
     assert "가" * 150 in excerpt and "라" * 150 not in excerpt
@@ -174,7 +176,7 @@ def test_excerpt_is_the_default_and_full_is_per_article(project):
 
 def test_excerpt_counts_hangul_characters(project):
     project.config("excerpt_length: 40\n")
-    project.article("x", "짧은 발췌", "2020-06-03T10:00:00+09:00",
+    project.article("짧은-발췌", "짧은 발췌", "2020-06-03T10:00:00+09:00",
                     body="첫 문장은 스무 글자 정도입니다. 둘째 문장도 비슷한 길이입니다. "
                          "셋째 문장은 잘려야 합니다.")
     project.build()
@@ -210,7 +212,7 @@ def test_raw_html_in_content_is_escaped(project):
 
 def test_cname_is_written_when_configured(project):
     project.config("cname: news.example.com\n")
-    project.article("x", "기사", "2020-06-03T10:00:00+09:00")
+    project.article("기사", "기사", "2020-06-03T10:00:00+09:00")
     project.build()
     assert (project.site / "CNAME").read_text() == "news.example.com\n"
 
@@ -233,7 +235,7 @@ def test_article_json_ld_is_a_news_article_and_cannot_break_out(project):
 
 
 def test_search_index_is_built_unless_no_search(project):
-    project.article("x", "기사", "2020-06-03T10:00:00+09:00")
+    project.article("기사", "기사", "2020-06-03T10:00:00+09:00")
     project.build(search=True)
     assert (project.site / "pagefind" / "pagefind.js").is_file()
     assert "search.js" in project.page("search/")
@@ -243,7 +245,7 @@ def test_search_index_is_built_unless_no_search(project):
 
 def test_every_page_has_a_canonical_link_even_without_a_full_base_url(project):
     project.config("base_url: /news/\n")
-    project.article("x", "기사", "2020-06-03T10:00:00+09:00")
+    project.article("기사", "기사", "2020-06-03T10:00:00+09:00")
     project.build()
     page = project.page("2020/06/03/기사/")
     assert '<link rel="canonical" href="/news/2020/06/03/%EA%B8%B0%EC%82%AC/">' in page

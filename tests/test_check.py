@@ -28,7 +28,7 @@ def test_the_demo_has_no_problem_under_a_sub_path(tmp_path, monkeypatch):
 
 
 def test_a_broken_link_planted_in_a_template_is_found(project):
-    project.article("x", "기사", "2026-11-18T09:00:00+09:00")
+    project.article("기사", "기사", "2026-11-18T09:00:00+09:00")
     project.write("templates/article.html", '{% extends "default/article.html" %}'
                   '{% block head %}<link rel="stylesheet" href="{{ link(\'static/gone.css\') }}">'
                   "{% endblock %}")
@@ -38,7 +38,7 @@ def test_a_broken_link_planted_in_a_template_is_found(project):
 
 
 def test_a_broken_anchor_and_a_script_link_are_found(project):
-    project.article("x", "기사", "2026-11-18T09:00:00+09:00",
+    project.article("기사", "기사", "2026-11-18T09:00:00+09:00",
                     body="[위로](#no-such-id) 그리고 [외부](https://example.invalid/page)")
     project.write("templates/404.html", '<a href="javascript:void(0)">x</a>')
     project.config("publish: full\n")
@@ -50,7 +50,7 @@ def test_a_broken_anchor_and_a_script_link_are_found(project):
 
 
 def test_content_problems_are_reported_with_their_lines(project):
-    project.article("good", "기사", "2026-11-18T09:00:00+09:00")
+    project.article("기사", "기사", "2026-11-18T09:00:00+09:00")
     project.write("content/bad.md", "---\ntitle: 제목\ndate: 언젠가\n---\n본문\n")
     assert any(p.startswith("content/bad.md:3:") for p in problems_of(project))
 
@@ -58,7 +58,7 @@ def test_content_problems_are_reported_with_their_lines(project):
 def test_a_site_without_an_absolute_url_is_a_problem_for_check_a_warning_for_build(
         project, monkeypatch):
     project.config("title: 뉴스\n")
-    project.article("x", "기사", "2026-11-18T09:00:00+09:00")
+    project.article("기사", "기사", "2026-11-18T09:00:00+09:00")
     monkeypatch.chdir(project.root)
     checked = CliRunner().invoke(main, ["check"])
     assert checked.exit_code == 1 and "digest.yaml: base_url is '/', not an absolute URL" \
@@ -78,7 +78,7 @@ def test_a_site_without_an_absolute_url_is_a_problem_for_check_a_warning_for_bui
 def test_the_preview_says_nothing_about_the_base_url(project):
     from digest.serve import Preview, PreviewOptions
 
-    project.article("x", "기사", "2026-11-18T09:00:00+09:00")
+    project.article("기사", "기사", "2026-11-18T09:00:00+09:00")
     said = []
     preview = Preview(PreviewOptions(build=BuildOptions(project=project.root, jobs=1, now=NOW),
                                      port=0), say=lambda line, is_error: said.append(line))

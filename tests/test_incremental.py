@@ -53,8 +53,8 @@ def test_a_body_edit_re_renders_only_pages_showing_that_story(setup, tmp_path):
                     body="본문만 고쳤습니다.")
     builder.build(frozenset({CONTENT}))
     pages = html_pages(rendered)
-    assert "2026/11/13/기사-3/" in pages
-    assert "2026/11/10/기사-0/" not in pages  # another section, not a neighbour
+    assert "2026/11/13/a3/" in pages
+    assert "2026/11/10/a0/" not in pages  # another section, not a neighbour
     assert len(pages) < len(builder.pages) / 2
     assert tree(project.site) == cold_build(project, tmp_path)
 
@@ -63,7 +63,7 @@ def test_a_title_edit_updates_the_neighbours_links(setup, tmp_path):
     project, builder, _ = setup
     project.article("a3", "새 제목", "2026-11-13T09:00:00+09:00", section="경제", tags="[공통]")
     builder.build(frozenset({CONTENT}))
-    assert "새 제목" in project.page("2026/11/11/기사-1/")  # its older neighbour in 경제
+    assert "새 제목" in project.page("2026/11/11/a1/")  # its older neighbour in 경제
     assert tree(project.site) == cold_build(project, tmp_path)
 
 
@@ -91,7 +91,7 @@ def test_templates_reading_site_turn_reuse_off(setup, tmp_path):
     rendered.clear()
     project.article("b", "일곱째", "2026-11-16T09:00:00+09:00", section="사회")
     builder.build(frozenset({CONTENT}))
-    assert "content=7" in project.page("2026/11/10/기사-0/")
+    assert "content=7" in project.page("2026/11/10/a0/")
     assert tree(project.site) == cold_build(project, tmp_path)
 
 

@@ -203,8 +203,8 @@ def test_markdown_sources_are_validated_normalized_and_copied(project):
                                     "section: 사회\n---\n\n본문입니다.\n")
     [outcome] = run(project, md)
     text = (project / outcome.path).read_text()
-    assert outcome.path == "content/사회/2026-11-19-한글-소식.md"
-    assert "title: 한글 소식" in text and "slug: 한글-소식" in text
+    assert outcome.path == "content/사회/2026-11-19-note.md"  # the slug of its file name
+    assert "title: 한글 소식" in text and "slug: note" in text
 
 
 def test_crash_while_writing_leaves_no_partial_file(project, monkeypatch):

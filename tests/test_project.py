@@ -28,7 +28,7 @@ def test_init_then_build_gives_a_working_site(tmp_path, monkeypatch):
     assert "site/" in (project.root / ".gitignore").read_text()
     built = project.build()
     assert built.articles == 1 and not [d for d in built.diagnostics if d.is_error]
-    assert "다이제스트를 시작했습니다" in project.page("2026/01/01/다이제스트를-시작했습니다/")
+    assert "다이제스트를 시작했습니다" in project.page("2026/01/01/sample/")
 
 
 def test_init_never_overwrites(tmp_path, monkeypatch):

@@ -14,7 +14,7 @@ from digest import routes
 from digest.ingest import korean
 from digest.ingest.text import extract_text
 from digest.store import parse_datetime
-from digest.text import slugify
+from digest.text import nfc, slugify
 
 SEOUL = ZoneInfo("Asia/Seoul")
 anything = st.text(max_size=300)
@@ -28,6 +28,19 @@ def test_slugs_are_safe_bounded_and_stable(text):
     assert "/" not in slug and "\\\\" not in slug and "\x00" not in slug
     assert slug not in (".", "..") and not slug.startswith(".")
     assert slugify(slug) == slug or slug.endswith("-")  # a slug of a slug stays put
+
+
+words = st.lists(st.text(st.characters(categories=("Lo", "Ll", "Nd")), min_size=1, max_size=12),
+                 min_size=1, max_size=40)
+
+
+@settings(max_examples=500, deadline=None)
+@given(words)
+def test_a_long_slug_is_cut_between_words(parts):
+    slug = slugify(" ".join(parts)).removesuffix("-")  # a reserved name ('index') gets a '-'
+    whole = nfc("-".join(parts)).lower()  # each word is at most 12 characters
+    assert len(slug) <= 80 and len(slug.encode()) <= 200
+    assert slug == whole or whole.startswith(slug + "-")  # whole words only, never half
 
 
 @settings(max_examples=300, deadline=None)

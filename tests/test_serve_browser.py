@@ -16,7 +16,7 @@ TIMEOUT = 15_000  # ms: a rebuild plus a reload, with room for a slow machine
 def served(tmp_path: Path):
     project = Project(tmp_path / "project")
     project.config("base_url: https://user.github.io/repo/\npublish: full\n")
-    project.article("a", "첫 기사", "2026-11-18T09:00:00+09:00", section="경제",
+    project.article("첫-기사", "첫 기사", "2026-11-18T09:00:00+09:00", section="경제",
                     body="처음 쓴 문장입니다.")
     (tmp_path / "secret.txt").write_text("top secret")
     with previewing(project) as (preview, url):
@@ -31,7 +31,7 @@ def test_editing_an_article_reloads_the_open_page(served, context):
     page = context.new_page()
     page.goto(url + ARTICLE)
     assert "처음 쓴 문장입니다." in page.inner_text("main")
-    project.article("a", "첫 기사", "2026-11-18T09:00:00+09:00", section="경제",
+    project.article("첫-기사", "첫 기사", "2026-11-18T09:00:00+09:00", section="경제",
                     body="고쳐 쓴 문장입니다.")
     page.wait_for_function("document.body.innerText.includes('고쳐 쓴 문장입니다.')",
                            timeout=TIMEOUT)
@@ -78,7 +78,7 @@ def test_many_open_tabs_all_reload(served, context):
     tabs = [context.new_page() for _ in range(10)]  # more than a browser's 6 per host
     for tab in tabs:
         tab.goto(url + ARTICLE)
-    project.article("a", "첫 기사", "2026-11-18T09:00:00+09:00", section="경제",
+    project.article("첫-기사", "첫 기사", "2026-11-18T09:00:00+09:00", section="경제",
                     body="열 개의 탭이 모두 다시 읽습니다.")
     for tab in tabs:
         tab.wait_for_function("document.body.innerText.includes('열 개의 탭')",

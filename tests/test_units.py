@@ -124,7 +124,7 @@ def test_sitemap_index_past_the_limit(project, monkeypatch):
 
 
 def test_article_lang_overrides_the_site_lang(project):
-    project.article("en", "English story", "2020-06-03T10:00:00+09:00", lang="en")
+    project.article("english-story", "English story", "2020-06-03T10:00:00+09:00", lang="en")
     project.build()
     assert '<html lang="en">' in project.page("2020/06/03/english-story/")
     assert '<html lang="ko">' in project.page("")
@@ -135,7 +135,7 @@ def test_cli_version_help_and_exit_codes(project, monkeypatch):
     assert "digest, version" in runner.invoke(main, ["--version"]).output
     assert "--base-url" in runner.invoke(main, ["build", "--help"]).output
     monkeypatch.chdir(project.root)
-    project.article("ok", "기사", "2020-06-03T10:00:00+09:00")
+    project.article("기사", "기사", "2020-06-03T10:00:00+09:00")
     project.write("content/bad.md", "---\ntitle: x\n---\n")
     lenient = runner.invoke(main, ["build", "-q"])
     assert lenient.exit_code == 0 and "content/bad.md:1:" in lenient.output
