@@ -264,7 +264,9 @@ class Preview:
         config = self.builder.config if self.rebuild() else self._show_something()
         self.site.base_path = config.base_path if config else "/"
         self.server = make_server(self.options.host, self.options.port, self.site, self.state)
-        self.watcher = Watcher(self.options.build.project, self.rebuild, poll=self.options.poll)
+        build = self.options.build
+        self.watcher = Watcher(build.project, self.rebuild, poll=self.options.poll,
+                               config_file=build.config_path)
         self.watcher.start()
         host, port = self.server.server_address[:2]
         shown = f"[{host}]" if ":" in host else host
