@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import Project, previewing
+from tests.test_serve_rebuild import broken_render
 
 TIMEOUT = 15_000  # ms: a rebuild plus a reload, with room for a slow machine
 
@@ -106,3 +107,38 @@ def test_traversal_from_the_browser(served, context):
     page = context.new_page()
     response = page.goto(url + "..%2f..%2fsecret.txt")
     assert response.status == 404 and "top secret" not in page.content()
+
+
+def shows_the_error_until_fixed(page, project: Project, monkeypatch) -> None:
+    """The overlay shows the broken renderer's error; a save once it works clears it."""
+    overlay = page.locator("#digest-error-overlay")
+    overlay.wait_for(timeout=TIMEOUT)
+    assert "RuntimeError: the renderer broke" in overlay.inner_text()
+    monkeypatch.undo()
+    project.article("a", "첫 기사", "2026-11-18T09:00:00+09:00", section="경제",
+                    body="다음 저장은 됩니다.")
+    page.wait_for_function("document.body.innerText.includes('다음 저장은 됩니다.')",
+                           timeout=TIMEOUT)
+    assert page.locator("#digest-error-overlay").count() == 0
+
+
+def test_an_unexpected_error_shows_an_overlay_until_a_save_fixes_it(served, context,
+                                                                    monkeypatch):
+    url, project, _ = served
+    page = context.new_page()
+    page.goto(url + ARTICLE)
+    broken_render(monkeypatch)
+    project.article("a", "첫 기사", "2026-11-18T09:00:00+09:00", section="경제",
+                    body="이 저장은 실패합니다.")
+    shows_the_error_until_fixed(page, project, monkeypatch)
+
+
+def test_an_unexpected_error_at_start_up_shows_an_overlay(tmp_path, context, monkeypatch):
+    project = Project(tmp_path / "project")
+    project.config("base_url: https://user.github.io/repo/\n")
+    project.article("a", "첫 기사", "2026-11-18T09:00:00+09:00", section="경제")
+    broken_render(monkeypatch)
+    with previewing(project) as (_, url):
+        page = context.new_page()
+        page.goto(url + ARTICLE)  # a 404 with the overlay: nothing could be built
+        shows_the_error_until_fixed(page, project, monkeypatch)
