@@ -19,7 +19,7 @@ from urllib.parse import unquote, urlsplit
 
 from digest import routes
 from digest.build import EVERYTHING, Builder, BuildOptions
-from digest.changes import RenderCount, changed_files, count
+from digest.changes import RenderCount, changed_files, count, moved_pages, under
 from digest.config import CONFIG_FILE, Config, load_config
 from digest.errors import DigestError
 from digest.templates import PACKAGE_DIR
@@ -43,24 +43,29 @@ def is_loopback(host: str) -> bool:
 
 
 class PreviewState:
-    """The preview's version and current errors; request threads wait on it for changes."""
+    """The preview's version, current errors and the pages the last change moved (old URL ->
+    where to go, both under the base path); request threads wait on it for changes."""
 
     def __init__(self):
         self.version = 0
         self.errors: tuple[str, ...] = ()
+        self.moves: dict[str, str] = {}
         self.closed = False
         self.changed = threading.Condition()
 
-    def publish(self, errors: tuple[str, ...] = ()) -> None:
-        """Record a finished rebuild (with the errors that stopped it, if any)."""
+    def publish(self, errors: tuple[str, ...] = (), moves: dict[str, str] | None = None) -> None:
+        """Record a finished rebuild: the errors that stopped it, if any, and the pages it
+        moved (None: the site did not change, the last moves still hold)."""
         with self.changed:
             self.version += 1
             self.errors = errors
+            if moves is not None:
+                self.moves = moves
             self.changed.notify_all()
 
     def snapshot(self) -> dict:
         with self.changed:
-            return {"version": self.version, "errors": list(self.errors)}
+            return self._state()
 
     def wait_past(self, version: int, timeout: float) -> dict | None:
         """Block until the version differs from `version` -> the new state, or None on timeout."""
@@ -68,7 +73,10 @@ class PreviewState:
             self.changed.wait_for(lambda: self.version != version or self.closed, timeout)
             if self.closed or self.version == version:
                 return None
-            return {"version": self.version, "errors": list(self.errors)}
+            return self._state()
+
+    def _state(self) -> dict:
+        return {"version": self.version, "errors": list(self.errors), "moves": self.moves}
 
     def close(self) -> None:
         with self.changed:
@@ -283,6 +291,7 @@ class Preview:
         self.builder = Builder(replace(options.build, strict=True, write=False))
         self.site = Site()
         self.state = PreviewState()
+        self.moves: dict[str, str] = {}  # site URL of a page gone -> where to look instead
         self.building = threading.Lock()
         self.server: ThreadingHTTPServer | None = None
         self.watcher: Watcher | None = None
@@ -305,8 +314,9 @@ class Preview:
                          f"{count(result.pages, 'page')} re-rendered, "
                          f"{count(changed_files(self.site.files, files), 'file')} changed, "
                          f"in {result.seconds:.2f} s", False)
+            self.moves = moved_pages(before, self.builder.index, files, self.moves)
             self.site.files = files  # one assignment: never a half-built site
-            self.state.publish(())
+            self.state.publish((), under(self.site.base_path, self.moves))
             return True
 
     def _failed(self, exc: Exception, first: bool) -> None:

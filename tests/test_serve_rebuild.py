@@ -1,4 +1,4 @@
-"""digest serve across rebuilds: any error survived, what each rebuild says."""
+"""digest serve across rebuilds: any error survived, what each rebuild says, pages that move."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from urllib.parse import quote
 import pytest
 import yaml
 
-from digest.build import CONTENT, STATIC, TEMPLATES
+from digest.build import CONFIG, CONTENT, STATIC, TEMPLATES
 from digest.render import Renderer
 from digest.serve import Preview, one_line
 from tests.conftest import Project, previewing
@@ -155,6 +155,61 @@ def test_each_rebuild_says_what_it_did(project):
             # an article edit re-renders the pages showing it, a template all, static none
             assert {CONTENT: 0 < rendered < pages, TEMPLATES: rendered == pages,
                     STATIC: rendered == 0}[kind]
+
+
+ARTICLE = "/repo/2026/11/18/%EC%B2%AB-%EA%B8%B0%EC%82%AC/"  # 2026/11/18/첫-기사/
+MOVED = "/repo/2026/11/19/%EC%B2%AB-%EA%B8%B0%EC%82%AC/"
+SECTION = "/repo/sections/%EA%B2%BD%EC%A0%9C/"  # sections/경제/
+
+
+def test_a_moved_or_deleted_article_is_published_with_where_to_go(project):
+    with previewing(project, search=False) as (running, url):
+        running.watcher.stop()  # the test rebuilds, one change at a time
+        root = url.removesuffix("/repo/")
+
+        def moves():
+            return running.state.snapshot()["moves"]
+
+        assert moves() == {}
+        project.article("a", "첫 기사", "2026-11-19T09:00:00+09:00", section="경제",
+                        slug="첫-기사")
+        assert running.rebuild(frozenset({CONTENT}))
+        assert moves() == {ARTICLE: MOVED}
+        assert fetch(root + MOVED)[0] == 200 and fetch(root + ARTICLE)[0] == 404
+        assert running.rebuild(frozenset({CONTENT}))  # a rebuild that changes nothing
+        assert moves() == {ARTICLE: MOVED}  # still there for a tab that missed the first
+        project.article("a", "첫 기사", "2026-11-19T09:00:00+09:00", section="경제",
+                        slug="처음")
+        assert running.rebuild(frozenset({CONTENT}))
+        again = MOVED.replace("%EC%B2%AB-%EA%B8%B0%EC%82%AC", "%EC%B2%98%EC%9D%8C")  # 처음
+        assert moves() == {ARTICLE: again, MOVED: again}
+        project.write("content/a.md", "---\ntitle: 깨진\ndate: 어제\n---\n")
+        assert not running.rebuild(frozenset({CONTENT}))
+        assert moves() == {ARTICLE: again, MOVED: again}  # the site did not change
+        os.remove(project.root / "content/a.md")
+        assert running.rebuild(frozenset({CONTENT}))
+        assert moves() == {ARTICLE: SECTION, MOVED: SECTION, again: SECTION}
+        status, body = fetch(root + SECTION)
+        assert status == 200 and "둘째 기사" in body
+        project.article("d", "새 기사", "2026-11-19T09:00:00+09:00", section="사회",
+                        slug="첫-기사")  # takes the URL the first article had
+        assert running.rebuild(frozenset({CONTENT}))
+        assert moves() == {ARTICLE: SECTION, again: SECTION}  # MOVED is a page again
+        os.remove(project.root / "content/b.md")  # the section's last article
+        assert running.rebuild(frozenset({CONTENT}))
+        assert moves() == {"/repo/2026/11/18/%EB%91%98%EC%A7%B8/": "/repo/"}  # 둘째
+
+
+def test_an_edit_that_keeps_the_url_moves_nothing(project):
+    with previewing(project, search=False) as (running, _):
+        running.watcher.stop()
+        project.article("a", "제목을 고친 기사", "2026-11-18T09:00:00+09:00", section="경제",
+                        slug="첫-기사")
+        assert running.rebuild(frozenset({CONTENT}))
+        assert running.state.snapshot()["moves"] == {}
+        project.config(f"base_url: {BASE}\ntitle: 새 이름\n")
+        assert running.rebuild(frozenset({CONFIG}))
+        assert running.state.snapshot()["moves"] == {}
 
 
 @pytest.mark.parametrize("where", ["other.yaml", "conf/site.yaml", "../elsewhere/site.yaml"])
