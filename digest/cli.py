@@ -205,6 +205,9 @@ def serve_command(host, port, allow_remote, poll, open_browser, config_path, dra
     preview = Preview(PreviewOptions(build=build_options, host=host, port=port, poll=poll), say)
     try:
         url = preview.start()
+    except KeyboardInterrupt:  # Ctrl-C during the first build
+        err.print("stopped")
+        return
     except OSError as exc:
         raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror or exc}"
                                    + ("; try another --port, or --port 0 for a free one"

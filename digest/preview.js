@@ -1,4 +1,5 @@
-// digest serve: reload the page after a rebuild, show build errors over it.
+// digest serve: reload the page after a rebuild, show build errors over it, and follow the
+// page when a rebuild moved it (or to its section's page when its article is gone).
 // One tab per browser holds the event stream (a Web Lock elects it) and relays each change to
 // the other tabs over a BroadcastChannel, so many open tabs never use up the browser's six
 // connections per host.
@@ -26,7 +27,32 @@
       errors.join("\n");
   }
 
+  // A path as the site compares it: decoded, without index.html or a trailing slash.
+  function normal(path) {
+    let decoded = path;
+    try {
+      decoded = decodeURIComponent(path);
+    } catch {
+      // a malformed escape: compare the path as it is
+    }
+    return decoded.replace(/index\.html$/, "").replace(/\/+$/, "");
+  }
+
+  // The state's moves hold this page's old URL -> where it is now; null when not moved.
+  function movedTo(moves) {
+    const here = normal(location.pathname);
+    for (const [from, to] of Object.entries(moves || {})) {
+      if (normal(from) === here) return to;
+    }
+    return null;
+  }
+
   function apply(state) {
+    const target = movedTo(state.moves);
+    if (target) {
+      location.replace(target + location.hash);
+      return;
+    }
     if (state.version !== version && !state.errors.length) {
       location.reload();
       return;

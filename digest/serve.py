@@ -6,15 +6,21 @@ from __future__ import annotations
 import contextlib
 import json
 import mimetypes
+import os
 import posixpath
 import threading
+import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from digest import routes
 from digest.build import EVERYTHING, Builder, BuildOptions
+from digest.changes import RenderCount, changed_files, count, moved_pages, under
+from digest.config import CONFIG_FILE, Config, load_config
 from digest.errors import DigestError
 from digest.templates import PACKAGE_DIR
 from digest.watch import Watcher
@@ -37,24 +43,29 @@ def is_loopback(host: str) -> bool:
 
 
 class PreviewState:
-    """The preview's version and current errors; request threads wait on it for changes."""
+    """The preview's version, current errors and the pages the last change moved (old URL ->
+    where to go, both under the base path); request threads wait on it for changes."""
 
     def __init__(self):
         self.version = 0
         self.errors: tuple[str, ...] = ()
+        self.moves: dict[str, str] = {}
         self.closed = False
         self.changed = threading.Condition()
 
-    def publish(self, errors: tuple[str, ...] = ()) -> None:
-        """Record a finished rebuild (with the errors that stopped it, if any)."""
+    def publish(self, errors: tuple[str, ...] = (), moves: dict[str, str] | None = None) -> None:
+        """Record a finished rebuild: the errors that stopped it, if any, and the pages it
+        moved (None: the site did not change, the last moves still hold)."""
         with self.changed:
             self.version += 1
             self.errors = errors
+            if moves is not None:
+                self.moves = moves
             self.changed.notify_all()
 
     def snapshot(self) -> dict:
         with self.changed:
-            return {"version": self.version, "errors": list(self.errors)}
+            return self._state()
 
     def wait_past(self, version: int, timeout: float) -> dict | None:
         """Block until the version differs from `version` -> the new state, or None on timeout."""
@@ -62,7 +73,10 @@ class PreviewState:
             self.changed.wait_for(lambda: self.version != version or self.closed, timeout)
             if self.closed or self.version == version:
                 return None
-            return {"version": self.version, "errors": list(self.errors)}
+            return self._state()
+
+    def _state(self) -> dict:
+        return {"version": self.version, "errors": list(self.errors), "moves": self.moves}
 
     def close(self) -> None:
         with self.changed:
@@ -218,6 +232,46 @@ def make_server(host: str, port: int, site: Site, state: PreviewState) -> Thread
     return server
 
 
+def one_line(exc: Exception, project: Path) -> str:
+    """An exception no check foresaw -> one line: the file (and line) it names or was raised
+    in, when it is one of the project's, then its type and message."""
+    said = exc.strerror if isinstance(exc, OSError) and exc.filename and exc.strerror else exc
+    message = " ".join(f"{type(exc).__name__}: {said}".split())
+    where = _place(exc, project.resolve())
+    return f"{where}: {message}" if where else message
+
+
+def _place(exc: Exception, project: Path) -> str | None:
+    mark = getattr(exc, "problem_mark", None)  # PyYAML's errors
+    if not str(getattr(mark, "name", None) or "<").startswith("<"):  # not '<unicode string>'
+        return f"{_shown(mark.name, project)}:{mark.line + 1}"
+    filename = getattr(exc, "filename", None)  # OSError, SyntaxError, Jinja's errors
+    if isinstance(filename, str | os.PathLike) and str(filename):
+        line = getattr(exc, "lineno", None)
+        return _shown(filename, project) + (f":{line}" if isinstance(line, int) else "")
+    own = (project / "templates", project / "content")  # not the repo holding a demo project
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        if any(Path(frame.filename).is_relative_to(folder) for folder in own):
+            return f"{_shown(frame.filename, project)}:{frame.lineno}"
+    return None
+
+
+def _shown(filename: str | os.PathLike, project: Path) -> str:
+    try:
+        return Path(filename).resolve().relative_to(project).as_posix()
+    except (ValueError, OSError):
+        return str(filename)
+
+
+def current_files(builder: Builder) -> dict[str, bytes]:
+    """An in-memory build's files, without the pages of earlier builds that this one no
+    longer has (a moved or deleted article's old page): the builder keeps every page it
+    rendered, so as to reuse unchanged ones."""
+    planned = {routes.output_path(page.url) for page in builder.pages}
+    return {path: data for path, data in builder.files.items()
+            if path in planned or path not in builder.rendered}
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class PreviewOptions:
     build: BuildOptions
@@ -237,6 +291,7 @@ class Preview:
         self.builder = Builder(replace(options.build, strict=True, write=False))
         self.site = Site()
         self.state = PreviewState()
+        self.moves: dict[str, str] = {}  # site URL of a page gone -> where to look instead
         self.building = threading.Lock()
         self.server: ThreadingHTTPServer | None = None
         self.watcher: Watcher | None = None
@@ -244,38 +299,65 @@ class Preview:
     def rebuild(self, kinds: frozenset[str] = EVERYTHING) -> bool:
         """Rebuild after a change; on failure keep the last good site and report -> success."""
         with self.building:
+            before, rendering = self.builder.index, RenderCount()
             try:
-                result = self.builder.build(kinds)
-            except DigestError as exc:
-                lines = tuple(str(d) for d in exc.diagnostics)
-                for line in lines:
-                    self.say(line, True)
-                self.say("rebuild failed; still serving the last good site", True)
-                self.state.publish(lines)
+                result = self.builder.build(kinds, rendering)
+            except Exception as exc:  # whatever a build raises, the preview keeps serving
+                self._failed(exc, first=before is None)
                 return False
-            self.say(f"rebuilt {', '.join(sorted(kinds))}: {result.report.written} files "
-                     f"changed in {result.seconds:.2f} s", False)
-            self.site.files = self.builder.files  # one assignment: never a half-built site
-            self.state.publish(())
+            files = current_files(self.builder)
+            if before is None:
+                self.say(f"built {count(result.articles, 'article')} into "
+                         f"{count(result.pages, 'page')} in {result.seconds:.2f} s", False)
+            else:
+                self.say(f"{', '.join(sorted(kinds))} changed: {rendering.pages} of "
+                         f"{count(result.pages, 'page')} re-rendered, "
+                         f"{count(changed_files(self.site.files, files), 'file')} changed, "
+                         f"in {result.seconds:.2f} s", False)
+            self.moves = moved_pages(before, self.builder.index, files, self.moves)
+            self.site.files = files  # one assignment: never a half-built site
+            self.state.publish((), under(self.site.base_path, self.moves))
             return True
+
+    def _failed(self, exc: Exception, first: bool) -> None:
+        """Report a failed build on the terminal and in the pages' overlay."""
+        still = "the page shows why until a save fixes it" if first \
+            else "still serving the last good site"
+        if isinstance(exc, DigestError):
+            lines = tuple(str(d) for d in exc.diagnostics)
+            for line in lines:
+                self.say(line, True)
+            self.say(f"{'build' if first else 'rebuild'} failed; {still}", True)
+        else:
+            lines = (one_line(exc, self.options.build.project),)
+            self.say(f"{'build' if first else 'rebuild'} failed: {lines[0]}; {still}", True)
+        self.state.publish(lines)
 
     def start(self) -> str:
         """First build, then bind and watch -> the URL being served (raises OSError)."""
         config = self.builder.config if self.rebuild() else self._show_something()
         self.site.base_path = config.base_path if config else "/"
         self.server = make_server(self.options.host, self.options.port, self.site, self.state)
-        self.watcher = Watcher(self.options.build.project, self.rebuild, poll=self.options.poll)
+        build = self.options.build
+        self.watcher = Watcher(build.project, self.rebuild, poll=self.options.poll,
+                               config_file=build.config_path)
         self.watcher.start()
         host, port = self.server.server_address[:2]
         shown = f"[{host}]" if ":" in host else host
         return f"http://{shown}:{port}{self.site.base_path}"
 
-    def _show_something(self):
-        """After a failed first build: build leniently so there is a site under the overlay."""
+    def _show_something(self) -> Config | None:
+        """After a failed first build: build leniently so there is a site under the overlay
+        (none if that fails too), and read the config for its base path if it can be read."""
         lenient = Builder(replace(self.options.build, strict=False, write=False))
-        with contextlib.suppress(DigestError):  # broken config or templates: overlay only
+        with contextlib.suppress(Exception):  # the overlay already says what went wrong
             lenient.build()
             self.site.files = lenient.files
+        if lenient.config is None:
+            with contextlib.suppress(Exception):
+                build = self.options.build
+                return load_config(build.config_path or build.project / CONFIG_FILE,
+                                   base_url=build.base_url)
         return lenient.config
 
     def serve_forever(self) -> None:

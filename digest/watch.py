@@ -24,7 +24,10 @@ WATCHED_FOLDERS = ("content", "templates", "static")
 
 
 def classify(path: PurePath, project: PurePath, config_file: PurePath | None = None) -> str | None:
-    """A changed path -> 'config', 'content', 'templates', 'static', or None to ignore it."""
+    """A changed path -> 'config', 'content', 'templates', 'static', or None to ignore it.
+    `config_file` is the config's absolute path (default: digest.yaml in the project)."""
+    if path == (config_file or project / CONFIG_FILE):
+        return CONFIG
     try:
         relative = path.relative_to(project)
     except ValueError:
@@ -33,8 +36,6 @@ def classify(path: PurePath, project: PurePath, config_file: PurePath | None = N
     if not parts or _TEMPORARY.search(parts[-1]) or any(
             p in ("__pycache__", ".git") for p in parts):
         return None
-    if relative == (config_file or PurePath(CONFIG_FILE)):
-        return CONFIG
     if parts[0] == "content" and len(parts) > 1:
         hidden = any(p.startswith((".", "_")) for p in parts[1:])
         return None if hidden else CONTENT
@@ -52,12 +53,15 @@ def kinds_of(paths: Iterable[PurePath], project: PurePath,
 
 
 class Watcher(FileSystemEventHandler):
-    """Watches a project and calls `on_change(kinds)` once a burst of events has settled."""
+    """Watches a project and its config file, wherever that is, and calls `on_change(kinds)`
+    once a burst of events has settled."""
 
     def __init__(self, project: Path, on_change: Callable[[frozenset[str]], None], *,
                  poll: bool = False, config_file: Path | None = None):
         self.project = project.resolve()
-        self.config_file = config_file
+        config_file = config_file or self.project / CONFIG_FILE
+        # The folder resolved, not the file: a symlinked config is still matched by its name.
+        self.config_file = config_file.absolute().parent.resolve() / config_file.name
         self.on_change = on_change
         self.pending: set[PurePath] = set()
         self.lock = threading.Lock()
@@ -69,6 +73,9 @@ class Watcher(FileSystemEventHandler):
         self.watched: set[str] = set()
         for name in WATCHED_FOLDERS:
             self._watch_folder(self.project / name)
+        config_folder = self.config_file.parent
+        if config_folder != self.project and config_folder.is_dir():
+            self.observer.schedule(self, str(config_folder), recursive=False)
         self.worker = threading.Thread(target=self._settle, name="digest-debounce", daemon=True)
 
     def start(self) -> None:

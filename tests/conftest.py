@@ -73,10 +73,13 @@ def project(tmp_path: Path) -> Project:
 
 
 @contextmanager
-def previewing(project: Project) -> Iterator[tuple[Preview, str]]:
-    """Run `digest serve` on the project in a thread on a free port -> (preview, its URL)."""
-    options = PreviewOptions(build=BuildOptions(project=project.root, jobs=1, now=NOW), port=0)
-    preview = Preview(options, say=lambda line, is_error: None)
+def previewing(project: Project, say=lambda line, is_error: None,
+               **build) -> Iterator[tuple[Preview, str]]:
+    """Run `digest serve` on the project in a thread on a free port -> (preview, its URL);
+    `build` adds build options, `say(line, is_error)` gets what it tells the terminal."""
+    build = {"project": project.root, "jobs": 1, "now": NOW, **build}
+    options = PreviewOptions(build=BuildOptions(**build), port=0)
+    preview = Preview(options, say=say)
     url = preview.start()
     thread = threading.Thread(target=preview.serve_forever, daemon=True)
     thread.start()

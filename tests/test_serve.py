@@ -35,6 +35,21 @@ def test_classify_changed_paths(path, kind):
     assert classify(PurePath(path), PROJECT) == kind
 
 
+@pytest.mark.parametrize("config, path, kind", [
+    ("/p/other.yaml", "/p/other.yaml", CONFIG),
+    ("/p/other.yaml", "/p/digest.yaml", None),  # only the config being used counts
+    ("/p/conf/site.yaml", "/p/conf/site.yaml", CONFIG),
+    ("/p/conf/site.yaml", "/p/conf/other.yaml", None),
+    ("/elsewhere/site.yaml", "/elsewhere/site.yaml", CONFIG),
+    ("/elsewhere/site.yaml", "/elsewhere/notes.txt", None),
+    ("/elsewhere/site.yaml", "/elsewhere/site.yaml~", None),
+    ("/elsewhere/site.yaml", "/p/content/a.md", CONTENT),
+    ("/p/content/site.yaml", "/p/content/site.yaml", CONFIG),
+])
+def test_classify_with_a_config_file_anywhere(config, path, kind):
+    assert classify(PurePath(path), PROJECT, PurePath(config)) == kind
+
+
 FILES = {"index.html": b"front", "2026/11/index.html": b"month", "404.html": b"missing",
          "static/digest.css": b"css"}
 
@@ -215,3 +230,23 @@ def test_polling_watcher_sees_edits(tmp_path):
     finally:
         watcher.stop()
     assert seen == [frozenset({CONTENT})]
+
+
+@pytest.mark.parametrize("where", ["other.yaml", "conf/site.yaml", "../elsewhere/site.yaml"])
+@pytest.mark.parametrize("poll", [True, False], ids=["polling", "events"])
+def test_watcher_sees_the_config_file_wherever_it_is(tmp_path, where, poll):
+    project = Project(tmp_path / "project")
+    project.article("a", "기사", "2026-11-18T09:00:00+09:00")
+    config = project.write(where, "title: 처음\n")
+    seen: list[frozenset[str]] = []
+    changed = threading.Event()
+    watcher = Watcher(project.root, lambda kinds: (seen.append(kinds), changed.set()),
+                      poll=poll, config_file=config)
+    watcher.start()
+    try:
+        (config.parent / "notes.txt").write_text("not the config")
+        config.write_text("title: 고침\n")
+        assert changed.wait(timeout=10)
+    finally:
+        watcher.stop()
+    assert seen == [frozenset({CONFIG})]

@@ -1,13 +1,16 @@
-"""digest serve in a real Chromium: reload on edit, new articles, the error overlay, many tabs."""
+"""digest serve in a real Chromium: reload on edit, new articles, the error overlay, many tabs,
+and a tab following its page when it moves."""
 
 from __future__ import annotations
 
 import socket
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 import pytest
 
 from tests.conftest import Project, previewing
+from tests.test_serve_rebuild import broken_render
 
 TIMEOUT = 15_000  # ms: a rebuild plus a reload, with room for a slow machine
 
@@ -106,3 +109,63 @@ def test_traversal_from_the_browser(served, context):
     page = context.new_page()
     response = page.goto(url + "..%2f..%2fsecret.txt")
     assert response.status == 404 and "top secret" not in page.content()
+
+
+def shows_the_error_until_fixed(page, project: Project, monkeypatch) -> None:
+    """The overlay shows the broken renderer's error; a save once it works clears it."""
+    overlay = page.locator("#digest-error-overlay")
+    overlay.wait_for(timeout=TIMEOUT)
+    assert "RuntimeError: the renderer broke" in overlay.inner_text()
+    monkeypatch.undo()
+    project.article("a", "첫 기사", "2026-11-18T09:00:00+09:00", section="경제",
+                    body="다음 저장은 됩니다.")
+    page.wait_for_function("document.body.innerText.includes('다음 저장은 됩니다.')",
+                           timeout=TIMEOUT)
+    assert page.locator("#digest-error-overlay").count() == 0
+
+
+def test_an_unexpected_error_shows_an_overlay_until_a_save_fixes_it(served, context,
+                                                                    monkeypatch):
+    url, project, _ = served
+    page = context.new_page()
+    page.goto(url + ARTICLE)
+    broken_render(monkeypatch)
+    project.article("a", "첫 기사", "2026-11-18T09:00:00+09:00", section="경제",
+                    body="이 저장은 실패합니다.")
+    shows_the_error_until_fixed(page, project, monkeypatch)
+
+
+def test_an_unexpected_error_at_start_up_shows_an_overlay(tmp_path, context, monkeypatch):
+    project = Project(tmp_path / "project")
+    project.config("base_url: https://user.github.io/repo/\n")
+    project.article("a", "첫 기사", "2026-11-18T09:00:00+09:00", section="경제")
+    broken_render(monkeypatch)
+    with previewing(project) as (_, url):
+        page = context.new_page()
+        page.goto(url + ARTICLE)  # a 404 with the overlay: nothing could be built
+        shows_the_error_until_fixed(page, project, monkeypatch)
+
+
+def path_is(expected: str):
+    return lambda url: unquote(urlsplit(url).path) == expected
+
+
+def test_the_tab_follows_its_article_when_it_moves_and_when_it_goes(served, context):
+    url, project, _ = served
+    project.article("m", "옮길 기사", "2026-11-18T12:00:00+09:00", section="경제",
+                    slug="옮길-기사", body="옮겨 다니는 기사입니다.")
+    page = context.new_page()
+    page.goto(url + "2026/11/18/옮길-기사/")
+    page.wait_for_function("document.body.innerText.includes('옮겨 다니는 기사입니다.')",
+                           timeout=TIMEOUT)  # if the first load raced the rebuild
+    project.article("m", "옮길 기사", "2026-11-20T12:00:00+09:00", section="경제",
+                    slug="옮길-기사", body="옮겨 다니는 기사입니다.")
+    page.wait_for_url(path_is("/repo/2026/11/20/옮길-기사/"), timeout=TIMEOUT)
+    assert "옮겨 다니는 기사입니다." in page.inner_text("main")
+    project.article("m", "옮길 기사", "2026-11-20T12:00:00+09:00", section="경제",
+                    slug="새-자리", body="옮겨 다니는 기사입니다.")
+    page.wait_for_url(path_is("/repo/2026/11/20/새-자리/"), timeout=TIMEOUT)
+    (project.root / "content" / "m.md").unlink()
+    page.wait_for_url(path_is("/repo/sections/경제/"), timeout=TIMEOUT)
+    page.wait_for_function("document.body.innerText.includes('첫 기사')", timeout=TIMEOUT)
+    assert "옮길 기사" not in page.inner_text("main")
