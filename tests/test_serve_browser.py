@@ -117,7 +117,7 @@ def shows_the_error_until_fixed(page, project: Project, monkeypatch) -> None:
     overlay.wait_for(timeout=TIMEOUT)
     assert "RuntimeError: the renderer broke" in overlay.inner_text()
     monkeypatch.undo()
-    project.article("a", "첫 기사", "2026-11-18T09:00:00+09:00", section="경제",
+    project.article("첫-기사", "첫 기사", "2026-11-18T09:00:00+09:00", section="경제",
                     body="다음 저장은 됩니다.")
     page.wait_for_function("document.body.innerText.includes('다음 저장은 됩니다.')",
                            timeout=TIMEOUT)
@@ -130,7 +130,7 @@ def test_an_unexpected_error_shows_an_overlay_until_a_save_fixes_it(served, cont
     page = context.new_page()
     page.goto(url + ARTICLE)
     broken_render(monkeypatch)
-    project.article("a", "첫 기사", "2026-11-18T09:00:00+09:00", section="경제",
+    project.article("첫-기사", "첫 기사", "2026-11-18T09:00:00+09:00", section="경제",
                     body="이 저장은 실패합니다.")
     shows_the_error_until_fixed(page, project, monkeypatch)
 
@@ -138,7 +138,7 @@ def test_an_unexpected_error_shows_an_overlay_until_a_save_fixes_it(served, cont
 def test_an_unexpected_error_at_start_up_shows_an_overlay(tmp_path, context, monkeypatch):
     project = Project(tmp_path / "project")
     project.config("base_url: https://user.github.io/repo/\n")
-    project.article("a", "첫 기사", "2026-11-18T09:00:00+09:00", section="경제")
+    project.article("첫-기사", "첫 기사", "2026-11-18T09:00:00+09:00", section="경제")
     broken_render(monkeypatch)
     with previewing(project) as (_, url):
         page = context.new_page()
