@@ -15,7 +15,7 @@ import yaml
 from digest.errors import ConfigError, Diagnostic, Location, Severity, error
 from digest.text import nfc, slugify
 from digest.yamlsafe import load as load_yaml
-from digest.yamlsafe import shape_problem
+from digest.yamlsafe import shape_problem, yaml_diagnostic
 
 CONFIG_FILE = "digest.yaml"
 PUBLISH_MODES = ("full", "excerpt")
@@ -123,9 +123,16 @@ def load_config(path: Path | None, *, base_url: str | None = None) -> Config:
 
 def _read_yaml(path: Path) -> tuple[dict[str, Any], dict[str, int]]:
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError([error(f"cannot read config: {exc}", str(path))]) from exc
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ConfigError([error(f"cannot read config: {exc.strerror or exc}", str(path))]) \
+            from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise ConfigError([error("the config is not UTF-8 text; save it as UTF-8", str(path),
+                                 line)]) from None
     refused = shape_problem(text)
     if refused:
         raise ConfigError([error(f"config refused: {refused[0]}", str(path), refused[1] + 1)])
@@ -133,9 +140,8 @@ def _read_yaml(path: Path) -> tuple[dict[str, Any], dict[str, int]]:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         data = load_yaml(text)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark else None
-        raise ConfigError([error(f"invalid YAML: {exc}", str(path), line)]) from exc
+        raise ConfigError([yaml_diagnostic(exc, str(path), first_line=1, where="the config")]) \
+            from None
     if data is None:
         return {}, {}
     if not isinstance(data, dict):

@@ -37,7 +37,11 @@ def _scan(folder: str, shown: str, found: dict[str, tuple[int, ...]]) -> None:
     folders = []
     for item in entries:
         name = item.name
-        if item.is_dir():
+        try:
+            is_folder = item.is_dir()
+        except OSError:  # a symlink loop: not a folder; as an .md file, reading reports it
+            is_folder = False
+        if is_folder:
             if not name.startswith((".", "_")) and not item.is_symlink():
                 folders.append(item)
         elif name.endswith((".md", ".markdown")) and not name.startswith("."):

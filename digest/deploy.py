@@ -27,8 +27,16 @@ class Deployment:
     url_from: str  # where that URL came from
 
 
+def _run_git(project: Path, *args: str) -> subprocess.CompletedProcess:
+    try:
+        return subprocess.run(["git", *args], cwd=project, capture_output=True, text=True)
+    except FileNotFoundError:
+        raise DigestError([error("digest deploy needs git, which is not installed here "
+                                 "(Debian: apt install git)")]) from None
+
+
 def _git(project: Path, *args: str) -> str:
-    done = subprocess.run(["git", *args], cwd=project, capture_output=True, text=True)
+    done = _run_git(project, *args)
     if done.returncode != 0:
         raise DigestError([error(f"git {' '.join(args)} failed: {done.stderr.strip()}",
                                  str(project))])
@@ -74,9 +82,7 @@ def deploy(options: BuildOptions, *, remote: str = "origin", branch: str = "gh-p
 
 def _require_repository(project: Path, remote: str) -> None:
     """Refuse, with what to do, a project that is not a git repository with `remote`."""
-    inside = subprocess.run(["git", "rev-parse", "--is-inside-work-tree"], cwd=project,
-                            capture_output=True, text=True)
-    if inside.returncode != 0:
+    if _run_git(project, "rev-parse", "--is-inside-work-tree").returncode != 0:
         raise DigestError([error("not a git repository: digest deploy publishes to a branch of "
                                  "the project's GitHub repository (git init -b main, then git "
                                  "remote add origin git@github.com:USER/REPO.git), or use the "
@@ -85,8 +91,7 @@ def _require_repository(project: Path, remote: str) -> None:
         raise DigestError([error(f"no git remote named {remote!r}: add it (git remote add "
                                  f"{remote} git@github.com:USER/REPO.git) or pass --remote",
                                  str(project))])
-    if subprocess.run(["git", "rev-parse", "--verify", "-q", "HEAD"], cwd=project,
-                      capture_output=True).returncode != 0:
+    if _run_git(project, "rev-parse", "--verify", "-q", "HEAD").returncode != 0:
         raise DigestError([error("nothing committed yet: commit the project first, so the "
                                  "site is built from a commit", str(project))])
 

@@ -13,7 +13,7 @@ from digest.errors import Diagnostic, error, warning
 from digest.model import Article, Related
 from digest.text import nfc, slugify
 from digest.yamlsafe import load as load_yaml
-from digest.yamlsafe import shape_problem
+from digest.yamlsafe import shape_problem, yaml_diagnostic
 
 KNOWN_KEYS = (
     "title", "date", "updated", "subtitle", "section", "authors", "dateline", "outlet",
@@ -86,7 +86,7 @@ def loads(text: str, path: str, site_tz: tzinfo) -> tuple[Article | None, list[D
         try:
             data = load_yaml(front)
         except yaml.YAMLError as exc:
-            return None, [yaml_diagnostic(exc, path, first_line=2)]
+            return None, [yaml_diagnostic(exc, path, first_line=2, where="front matter")]
     if data is None:
         data = {}
     if not isinstance(data, dict):
@@ -148,21 +148,6 @@ def _scalar(found: re.Match) -> str | None:
     if found[3] is not None:
         return None if found[3] in _YAML_WORDS else found[3]
     return found[1] if found[1] is not None else found[2]
-
-
-def yaml_diagnostic(exc: yaml.YAMLError, path: str, first_line: int) -> Diagnostic:
-    """A YAML error -> Diagnostic at the line where the broken construct starts."""
-    context = getattr(exc, "context_mark", None)
-    problem = getattr(exc, "problem_mark", None)
-    mark = context or problem
-    line = mark.line + first_line if mark else first_line
-    reason = getattr(exc, "problem", None) or str(exc)
-    kind = "in front matter" if isinstance(exc, yaml.constructor.ConstructorError) \
-        else "invalid YAML in front matter"
-    if context and problem and getattr(exc, "context", None):
-        reason += f" ({exc.context} on line {context.line + first_line}, " \
-                  f"noticed on line {problem.line + first_line})"
-    return error(f"{kind}: {reason}", path, line)
 
 
 def _canonical_keys(data: dict, problems: _Problems) -> dict[str, Any]:

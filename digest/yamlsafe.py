@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import yaml
 
+from digest.errors import Diagnostic, error
+
 MAX_BYTES = 256 * 1024
 MAX_DEPTH = 40
 _OPEN = (yaml.FlowSequenceStartToken, yaml.FlowMappingStartToken,
@@ -61,3 +63,18 @@ SafeLoader.add_constructor("tag:yaml.org,2002:timestamp", SafeLoader.construct_y
 def load(text: str):
     """YAML text -> its data, as the safe loader builds it (yaml.YAMLError when invalid)."""
     return yaml.load(text, Loader=SafeLoader)  # noqa: S506 (a safe loader)
+
+
+def yaml_diagnostic(exc: yaml.YAMLError, path: str, first_line: int, where: str) -> Diagnostic:
+    """A YAML error -> one-line Diagnostic at the line where the broken construct starts."""
+    context = getattr(exc, "context_mark", None)
+    problem = getattr(exc, "problem_mark", None)
+    mark = context or problem
+    line = mark.line + first_line if mark else first_line
+    reason = getattr(exc, "problem", None) or " ".join(str(exc).split())
+    kind = f"in {where}" if isinstance(exc, yaml.constructor.ConstructorError) \
+        else f"invalid YAML in {where}"
+    if context and problem and getattr(exc, "context", None):
+        reason += f" ({exc.context} on line {context.line + first_line}, " \
+                  f"noticed on line {problem.line + first_line})"
+    return error(f"{kind}: {reason}", path, line)
