@@ -276,7 +276,11 @@ class Builder:
                                                    config.language)
                 elif not search_files:
                     search_paths = set(state["search"])
-            rendered = {**self.rendered, **done} if self.cache_dir is None else {}
+            rendered = {}
+            if self.cache_dir is None:  # in memory: the pages this build plans, none older
+                planned = {output_path(p.url) for p in pages}
+                rendered = {path: data for path, data in {**self.rendered, **done}.items()
+                            if path in planned}
             extra = {**_static_files(project), **(search_files if options.search else {})}
             files = {**rendered, **extra}
             report = WriteReport(written=0, removed=0, unchanged=len(files), swapped=False)

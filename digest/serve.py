@@ -17,7 +17,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from digest import routes
 from digest.build import EVERYTHING, Builder, BuildOptions
 from digest.changes import RenderCount, changed_files, count, moved_pages, under
 from digest.config import CONFIG_FILE, Config, load_config
@@ -263,15 +262,6 @@ def _shown(filename: str | os.PathLike, project: Path) -> str:
         return str(filename)
 
 
-def current_files(builder: Builder) -> dict[str, bytes]:
-    """An in-memory build's files, without the pages of earlier builds that this one no
-    longer has (a moved or deleted article's old page): the builder keeps every page it
-    rendered, so as to reuse unchanged ones."""
-    planned = {routes.output_path(page.url) for page in builder.pages}
-    return {path: data for path, data in builder.files.items()
-            if path in planned or path not in builder.rendered}
-
-
 @dataclass(frozen=True, slots=True, kw_only=True)
 class PreviewOptions:
     build: BuildOptions
@@ -305,7 +295,7 @@ class Preview:
             except Exception as exc:  # whatever a build raises, the preview keeps serving
                 self._failed(exc, first=before is None)
                 return False
-            files = current_files(self.builder)
+            files = self.builder.files
             if before is None:
                 self.say(f"built {count(result.articles, 'article')} into "
                          f"{count(result.pages, 'page')} in {result.seconds:.2f} s", False)
