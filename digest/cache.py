@@ -10,6 +10,7 @@ edit) is treated as no cache at all.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import marshal
 import os
@@ -32,10 +33,22 @@ CACHE_DIR = ".digest-cache"
 FORMAT = 3  # bump whenever what state.bin holds changes
 
 
+@functools.cache
+def code_version() -> str:
+    """digest's version and a hash of its own source: a cache that other code made (another
+    commit under the same version number, as a git install gives) is never reused."""
+    digest = hashlib.blake2b(__version__.encode(), digest_size=8)
+    package = Path(__file__).parent
+    for path in sorted(package.rglob("*.py")):
+        digest.update(f"\x00{path.relative_to(package).as_posix()}\x00".encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
 def content_key(data: bytes, shown: str, config_part: str) -> str:
     """A file's bytes, its shown path and the config -> the key of the Story it gives."""
     digest = hashlib.blake2b(data, digest_size=16)
-    digest.update(f"\x00{shown}\x00{config_part}\x00{__version__}".encode())
+    digest.update(f"\x00{shown}\x00{config_part}\x00{code_version()}".encode())
     return digest.hexdigest()
 
 
@@ -186,7 +199,7 @@ def load_state(folder: Path) -> dict[str, Any]:
         state = marshal.loads((folder / "state.bin").read_bytes())
     except (OSError, EOFError, ValueError, TypeError):
         return {}
-    if not isinstance(state, dict) or state.get("format") != (FORMAT, __version__):
+    if not isinstance(state, dict) or state.get("format") != (FORMAT, code_version()):
         return {}
     return state
 
@@ -197,7 +210,7 @@ def save_state(folder: Path, state: dict[str, Any]) -> None:
     temporary = folder / "state.bin.new"
     try:
         with open(temporary, "wb") as handle:
-            handle.write(marshal.dumps({**state, "format": (FORMAT, __version__)}))
+            handle.write(marshal.dumps({**state, "format": (FORMAT, code_version())}))
         os.replace(temporary, folder / "state.bin")
     except OSError as exc:
         temporary.unlink(missing_ok=True)

@@ -224,3 +224,14 @@ def test_now_is_read_once_per_build(tmp_path, monkeypatch):
     assert len(readings) == 1 and "곧 나올 기사" not in project.page("")
     project.build(now=None)  # nothing else changed: only the clock moved on
     assert "곧 나올 기사" in project.page("")
+
+
+def test_a_cache_made_by_other_code_is_not_reused(project, counted, monkeypatch):
+    """A git install of a newer commit keeps the version number; its cache must not serve
+    what older code parsed."""
+    import digest.cache as cache_module
+
+    assert len(cache_module.code_version()) == 16
+    monkeypatch.setattr(cache_module, "code_version", lambda: "another commit")
+    project.build()
+    assert counted["parsed"] == 7  # every file again, the broken one included
