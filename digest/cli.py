@@ -8,6 +8,7 @@ import json
 import os
 import re
 import sys
+import traceback
 from collections import Counter
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from digest import __version__
 from digest.build import BuildOptions, BuildResult, build
 from digest.build import Progress as BuildProgress
 from digest.config import find_config, load_config
-from digest.errors import DigestError
+from digest.errors import DigestError, one_line
 from digest.parallel import default_jobs
 
 PROGRESS_FROM = 500  # items; smaller builds finish before a bar would help
@@ -80,25 +81,18 @@ class _Commands(click.Group):
             sys.exit(1)
 
 
-def unexpected(exc: BaseException) -> str:
-    """An exception no command expected -> one line naming the file, if any, and what failed."""
+def unexpected(exc: Exception) -> str:
+    """An exception no command expected -> one line: the file (and line) it names, what
+    failed, and, when it names no file, where in digest (a bug to report)."""
+    line = one_line(exc, Path("."))
     if isinstance(exc, OSError) and exc.filename:
-        return f"{exc.filename}: {exc.strerror or exc}"
-    where = _innermost_frame(exc)
-    return (f"internal error{where}: {type(exc).__name__}: {exc} (a bug in digest: please "
-            "report it; DIGEST_DEBUG=1 shows the details)")
-
-
-def _innermost_frame(exc: BaseException) -> str:
-    """' in digest/x.py:12' for the deepest frame of digest's own code, else ''."""
-    import traceback
-
+        return line
     frames = [f for f in traceback.extract_tb(exc.__traceback__)
               if f"{os.sep}digest{os.sep}" in f.filename]
-    if not frames:
-        return ""
-    frame = frames[-1]
-    return f" in digest/{frame.filename.rsplit(os.sep + 'digest' + os.sep, 1)[1]}:{frame.lineno}"
+    where = f" in digest/{frames[-1].filename.rsplit(os.sep + 'digest' + os.sep, 1)[1]}:" \
+            f"{frames[-1].lineno}" if frames else ""
+    return (f"internal error{where}: {line} (a bug in digest: please report it; "
+            "DIGEST_DEBUG=1 shows the details)")
 
 
 @click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import traceback
 from dataclasses import dataclass
 from enum import StrEnum
+from pathlib import Path
 
 
 class Severity(StrEnum):
@@ -69,3 +72,34 @@ class TemplateError(DigestError):
 
 class OutputError(DigestError):
     """The output directory cannot be written or is not ours to replace."""
+
+
+def one_line(exc: Exception, project: Path) -> str:
+    """An exception no check foresaw -> one line: the file (and line) it names or was raised
+    in, when it is one of the project's, then its type and message."""
+    said = exc.strerror if isinstance(exc, OSError) and exc.filename and exc.strerror else exc
+    message = " ".join(f"{type(exc).__name__}: {said}".split())
+    where = _place(exc, project.resolve())
+    return f"{where}: {message}" if where else message
+
+
+def _place(exc: Exception, project: Path) -> str | None:
+    mark = getattr(exc, "problem_mark", None)  # PyYAML's errors
+    if not str(getattr(mark, "name", None) or "<").startswith("<"):  # not '<unicode string>'
+        return f"{_shown(mark.name, project)}:{mark.line + 1}"
+    filename = getattr(exc, "filename", None)  # OSError, SyntaxError, Jinja's errors
+    if isinstance(filename, str | os.PathLike) and str(filename):
+        line = getattr(exc, "lineno", None)
+        return _shown(filename, project) + (f":{line}" if isinstance(line, int) else "")
+    own = (project / "templates", project / "content")  # not the repo holding a demo project
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        if any(Path(frame.filename).is_relative_to(folder) for folder in own):
+            return f"{_shown(frame.filename, project)}:{frame.lineno}"
+    return None
+
+
+def _shown(filename: str | os.PathLike, project: Path) -> str:
+    try:
+        return Path(filename).resolve().relative_to(project).as_posix()
+    except (ValueError, OSError):
+        return str(filename)

@@ -6,21 +6,18 @@ from __future__ import annotations
 import contextlib
 import json
 import mimetypes
-import os
 import posixpath
 import threading
-import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from digest.build import EVERYTHING, Builder, BuildOptions
 from digest.changes import RenderCount, changed_files, count, moved_pages, under
 from digest.config import CONFIG_FILE, Config, load_config
-from digest.errors import DigestError
+from digest.errors import DigestError, one_line
 from digest.templates import PACKAGE_DIR
 from digest.watch import Watcher
 
@@ -229,37 +226,6 @@ def make_server(host: str, port: int, site: Site, state: PreviewState) -> Thread
     server = server_class((host.strip("[]"), port), make_handler(site, state))
     server.daemon_threads = True
     return server
-
-
-def one_line(exc: Exception, project: Path) -> str:
-    """An exception no check foresaw -> one line: the file (and line) it names or was raised
-    in, when it is one of the project's, then its type and message."""
-    said = exc.strerror if isinstance(exc, OSError) and exc.filename and exc.strerror else exc
-    message = " ".join(f"{type(exc).__name__}: {said}".split())
-    where = _place(exc, project.resolve())
-    return f"{where}: {message}" if where else message
-
-
-def _place(exc: Exception, project: Path) -> str | None:
-    mark = getattr(exc, "problem_mark", None)  # PyYAML's errors
-    if not str(getattr(mark, "name", None) or "<").startswith("<"):  # not '<unicode string>'
-        return f"{_shown(mark.name, project)}:{mark.line + 1}"
-    filename = getattr(exc, "filename", None)  # OSError, SyntaxError, Jinja's errors
-    if isinstance(filename, str | os.PathLike) and str(filename):
-        line = getattr(exc, "lineno", None)
-        return _shown(filename, project) + (f":{line}" if isinstance(line, int) else "")
-    own = (project / "templates", project / "content")  # not the repo holding a demo project
-    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
-        if any(Path(frame.filename).is_relative_to(folder) for folder in own):
-            return f"{_shown(frame.filename, project)}:{frame.lineno}"
-    return None
-
-
-def _shown(filename: str | os.PathLike, project: Path) -> str:
-    try:
-        return Path(filename).resolve().relative_to(project).as_posix()
-    except (ValueError, OSError):
-        return str(filename)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -14,8 +14,9 @@ import pytest
 import yaml
 
 from digest.build import CONFIG, CONTENT, STATIC, TEMPLATES
+from digest.errors import one_line
 from digest.render import Renderer
-from digest.serve import Preview, one_line
+from digest.serve import Preview
 from tests.conftest import Project, previewing
 
 BASE = "https://user.github.io/repo/"
