@@ -48,9 +48,14 @@ def make_environment(config: Config, project_templates: Path | None,
         extensions=[FragmentCache],
     )
     env.context_class = _Context
+    from digest.i18n import load_table  # the theme's words: t("key"), t_table(keys), |day
+
+    table = load_table(config.language, project_templates, theme_dir())
+    env.extend(ui=table)
+    env.globals.update(t=table.t, t_table=table.pick)
     env.filters["datetime"] = lambda moment: format_datetime(moment, config.date_format)
     env.filters["isodate"] = lambda moment: moment.isoformat()
-    env.filters["day"] = lambda day: day_label(day, config.language)
+    env.filters["day"] = table.day
     env.filters["web_url"] = web_url
     env.filters["json_ld"] = json_ld
     return env
