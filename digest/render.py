@@ -232,7 +232,7 @@ class Renderer:
                                              for e in self.index.editions[:1]]}
 
     def _search(self, page: Page, story) -> dict[str, Any]:
-        return {"title": self.ui.t("search")}
+        return {"title": self.ui.t("search"), "searchable": bool(self.index.urls)}
 
     def _edition(self, page: Page, story) -> dict[str, Any]:
         edition = self.lookups.editions[page.key]

@@ -67,7 +67,7 @@ def script_keys() -> set[str]:
 
 def test_the_key_scans_find_what_the_code_uses():
     # the scans are what the next test relies on: they must see known uses
-    assert {"breadcrumbs", "reporter", "sections", "tags"} \
+    assert {"breadcrumbs", "reporter", "sections", "tags", "nothing_to_search"} \
         <= template_keys()
     assert {"search", "month", "year", "day", "outlets"} <= python_keys()
     assert {"searching", "results", "results_and_more", "search_failed", "day"} \
