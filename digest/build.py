@@ -559,7 +559,9 @@ def _file_stamp(path: str) -> list:
         stat = os.stat(path)
     except OSError:
         return [path]
-    return [path, *_trusted((stat.st_mtime_ns, stat.st_ctime_ns, stat.st_size, stat.st_ino))]
+    trusted = _trusted((stat.st_mtime_ns, stat.st_ctime_ns, stat.st_size, stat.st_ino))
+    # A stamp too fresh to vouch for the bytes must not match the next build's: it looks again.
+    return [path, *trusted] if trusted else [path, "racy", time.time_ns()]
 
 
 def _templates_fingerprint(project_templates: Path) -> str:

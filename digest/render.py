@@ -26,14 +26,7 @@ from digest.model import (
     Term,
     edition_of,
 )
-from digest.templates import (
-    clear_fragments,
-    day_label,
-    month_label,
-    render_template,
-    web_url,
-    year_label,
-)
+from digest.templates import clear_fragments, render_template, web_url
 
 LISTING_KINDS = {"sections": "section.html", "tags": "tag.html", "outlets": "outlet.html"}
 MORE_FROM_SECTION = 5
@@ -151,6 +144,7 @@ class Renderer:
                  fetch: Callable[[str], Story]):
         self.index = index
         self.env = env
+        self.ui = env.ui  # the site language's words (digest.i18n.Table)
         self.pages = pages
         self.lookups = Lookups.of(index)
         self.site = Site(index, self.story)
@@ -238,17 +232,17 @@ class Renderer:
                                              for e in self.index.editions[:1]]}
 
     def _search(self, page: Page, story) -> dict[str, Any]:
-        return {"title": "검색" if self.index.config.language.startswith("ko") else "Search"}
+        return {"title": self.ui.t("search"), "searchable": bool(self.index.urls)}
 
     def _edition(self, page: Page, story) -> dict[str, Any]:
         edition = self.lookups.editions[page.key]
-        return {"title": day_label(edition.day, self.index.config.language),
+        return {"title": self.ui.day(edition.day),
                 "edition": edition_of(edition, story)}
 
     def _month(self, page: Page, story) -> dict[str, Any]:
         editions = self.lookups.months[page.key]
         year, month = int(page.key[:4]), int(page.key[5:])
-        return {"title": month_label(year, month, self.index.config.language),
+        return {"title": self.ui.t("month", year=year, month=month),
                 "year": year, "month": month,
                 "editions": [edition_of(e, story) for e in editions]}
 
@@ -256,7 +250,7 @@ class Renderer:
         year = int(page.key)
         months = [(m, tuple(e.day for e in self.lookups.months[f"{y:04d}-{m:02d}"]))
                   for y, m in self.lookups.years[year]]
-        return {"title": year_label(year, self.index.config.language), "year": year,
+        return {"title": self.ui.t("year", year=year), "year": year,
                 "months": months}
 
     def _listing(self, page: Page, story) -> dict[str, Any]:
@@ -274,7 +268,7 @@ class Renderer:
     _sections = _tags = _outlets = _listing
 
     def _terms(self, page: Page, story) -> dict[str, Any]:
-        return {"title": page.key, "kind": page.key,
+        return {"title": self.ui.t(page.key), "kind": page.key,  # a LISTING_KINDS key
                 "listings": [TermCount(item.term, len(item.urls))
                              for item in self.index.listings[page.key]]}
 

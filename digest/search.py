@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from digest.errors import DigestError, error
 from digest.model import Story
 
 INDEX_FOLDER = "pagefind/"
@@ -77,12 +78,15 @@ def records(stories: Iterable[Story]) -> list[Record]:
 
 
 def index_files(found: list[Record], language: str) -> dict[str, bytes]:
-    """Search records -> the Pagefind bundle {'pagefind/…': bytes}.
+    """Search records -> the Pagefind bundle {'pagefind/…': bytes}; no records, no bundle (the
+    search page then says there is nothing to search yet).
 
     Each record becomes a small HTML page (index form in the body; original text, facets and
     sort key as data-pagefind-* elements that are not indexed), and Pagefind's extended binary
     indexes the folder in one run. (Its Python API sends records one by one and waits 0.1 s per
     reply: 100 s for 1,000 articles.)"""
+    if not found:
+        return {}  # Pagefind refuses an empty folder ("not able to build an index")
     lang = language[:2] or "ko"
     with tempfile.TemporaryDirectory(prefix="digest-search-") as work:
         pages = Path(work) / "pages"
@@ -91,29 +95,44 @@ def index_files(found: list[Record], language: str) -> dict[str, bytes]:
             page.parent.mkdir(parents=True, exist_ok=True)
             page.write_text(_document(record, lang), encoding="utf-8")
         bundle = Path(work) / "bundle"
-        done = subprocess.run([str(_pagefind()), "--site", str(pages), "--output-path",
-                               str(bundle), "--force-language", lang, "--silent"],
-                              capture_output=True, text=True)
-        if done.returncode != 0:
-            raise SearchIndexError(done.stdout + done.stderr)
+        _run_pagefind([str(_pagefind()), "--site", str(pages), "--output-path", str(bundle),
+                       "--force-language", lang, "--silent"])
         return {INDEX_FOLDER + path.relative_to(bundle).as_posix(): path.read_bytes()
                 for path in sorted(bundle.rglob("*"))
                 if path.is_file() and not path.name.startswith(_UNUSED)}
 
 
-class SearchIndexError(Exception):
-    """Pagefind could not build the index; its own message says why."""
+class SearchIndexError(DigestError):
+    """Pagefind could not build the index: one line saying what failed."""
+
+
+def _failed(message: str) -> SearchIndexError:
+    return SearchIndexError([error(f"search index: {message} (--no-search builds without it)")])
 
 
 _UNUSED = ("pagefind-ui", "pagefind-component-ui", "pagefind-modular-ui", "playground")
 
 
-def _pagefind() -> Path:
-    from pagefind.service import get_executable
+def _run_pagefind(command: list[str]) -> None:
+    """Run Pagefind; raise SearchIndexError with the first line it printed when it fails."""
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, errors="replace")
+    except OSError as exc:
+        raise _failed(f"cannot run {command[0]}: {exc.strerror or exc}") from None
+    if done.returncode != 0:
+        said = next((line.strip() for line in (done.stderr + done.stdout).splitlines()
+                     if line.strip()), "no message")
+        raise _failed(f"{command[0]} failed (exit {done.returncode}): {said}")
 
-    executable = get_executable()
+
+def _pagefind() -> Path:
+    try:
+        from pagefind.service import get_executable
+    except ImportError:
+        get_executable = None
+    executable = get_executable() if get_executable else None
     if executable is None:
-        raise SearchIndexError("the pagefind binary is missing: pip install 'pagefind[extended]'")
+        raise _failed("the pagefind binary is missing: pip install 'pagefind[extended]'")
     return Path(executable)
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import linecache
 import re
-from datetime import date
 from pathlib import Path
 from types import BuiltinMethodType, FunctionType, MethodType, TracebackType
 
@@ -18,6 +17,7 @@ from markupsafe import Markup
 
 from digest.config import Config, format_datetime
 from digest.errors import Diagnostic, TemplateError, error
+from digest.i18n import load_table
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -50,9 +50,12 @@ def make_environment(config: Config, project_templates: Path | None,
     )
     env.context_class = _Context
     env.extend(project_root=project_templates.parent if project_templates else Path.cwd())
+    table = load_table(config.language, project_templates, theme_dir())  # the theme's words
+    env.extend(ui=table)
+    env.globals.update(t=table.t, t_table=table.pick)
     env.filters["datetime"] = lambda moment: format_datetime(moment, config.date_format)
     env.filters["isodate"] = lambda moment: moment.isoformat()
-    env.filters["day"] = lambda day: day_label(day, config.language)
+    env.filters["day"] = table.day
     env.filters["web_url"] = web_url
     env.filters["json_ld"] = json_ld
     return env
@@ -131,21 +134,6 @@ def web_url(url: str | None) -> str | None:
     if url and re.match(r"^https?://[^\s\"'<>]+$", url.strip(), flags=re.IGNORECASE):
         return url.strip()
     return None
-
-
-def day_label(day: date, language: str) -> str:
-    """A date -> '2020년 6월 3일' for Korean sites, ISO for the rest."""
-    if language.startswith("ko"):
-        return f"{day.year}년 {day.month}월 {day.day}일"
-    return day.isoformat()
-
-
-def month_label(year: int, month: int, language: str) -> str:
-    return f"{year}년 {month}월" if language.startswith("ko") else f"{year:04d}-{month:02d}"
-
-
-def year_label(year: int, language: str) -> str:
-    return f"{year}년" if language.startswith("ko") else str(year)
 
 
 def load_all(env: jinja2.Environment, names: list[str]) -> list[Diagnostic]:

@@ -115,6 +115,7 @@ CHANGES = {
     "template override": lambda p: p.write("templates/macros.html", _theme(
         "macros.html").replace('class="summary"', 'class="summary lede"')),
     "static file": lambda p: p.write("static/extra.css", "body { margin: 0 }\n"),
+    "table of words": lambda p: p.write("templates/i18n/ko.yaml", "tags: 꼬리표\n"),
     "config": lambda p: p.config("publish: full\npage_size: 3\ntitle: 새 이름\n"),
 }
 
@@ -129,6 +130,35 @@ def _theme(name: str) -> str:
 def test_every_kind_of_change_gives_what_a_cold_build_gives(project, tmp_path, change):
     CHANGES[change](project)
     project.build()
+    assert tree(project.site) == cold_tree(project, tmp_path)
+
+
+def test_an_edited_table_of_words_renders_the_pages_again(project, tmp_path, counted):
+    project.write("templates/i18n/ko.yaml", "tags: 꼬리표\n")
+    project.build()
+    project.write("templates/i18n/ko.yaml", "tags: 주제어\n")  # within the racy window
+    project.build()
+    assert "<title>주제어 · " in project.page("tags/") and counted["rendered"] > 10
+    assert tree(project.site) == cold_tree(project, tmp_path)
+
+
+def test_an_edited_theme_table_renders_the_pages_again(project, tmp_path, monkeypatch):
+    import shutil
+
+    import digest.templates
+    from digest.templates import theme_dir
+
+    theme = tmp_path / "theme"
+    shutil.copytree(theme_dir(), theme)
+    monkeypatch.setattr(digest.templates, "theme_dir", lambda: theme)
+    monkeypatch.setattr(build_module, "theme_dir", lambda: theme)
+    project.build()
+    table = theme / "i18n" / "ko.yaml"
+    table.write_text(table.read_text().replace("breadcrumbs: 현재 위치", "breadcrumbs: 위치"))
+    old = time.time_ns() - 10 * RACY_NS
+    os.utime(table, ns=(old, old))  # as an upgrade leaves it: older than the last build
+    project.build()
+    assert 'aria-label="위치"' in project.page("2026/")
     assert tree(project.site) == cold_tree(project, tmp_path)
 
 

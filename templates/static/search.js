@@ -1,6 +1,7 @@
 // digest search page: Pagefind over digest's Korean segmentation (see digest/search.py).
 // The query is segmented exactly as the index was: Hangul as overlapping syllable pairs,
-// other words lowercased. Results show the article's own text, the hit marked.
+// other words lowercased. Results show the article's own text, the hit marked. Its own words
+// (ui) come from the page: #search-words, written from the table of the site's language.
 (() => {
   const form = document.querySelector(".search-form");
   if (!form) return;
@@ -8,7 +9,7 @@
   const status = document.getElementById("search-status");
   const list = document.getElementById("search-results");
   const more = document.getElementById("search-more");
-  const korean = document.documentElement.lang.startsWith("ko");
+  const ui = JSON.parse(document.getElementById("search-words").textContent);
   const PAGE_SIZE = 20;
   const HANGUL = /[\uAC00-\uD7A3]/;
 
@@ -69,9 +70,15 @@
     ];
   }
 
+  // A text of the table with its {name} (or {name:02d}, zero-padded) placeholders filled.
+  function fill(text, values) {
+    return text.replace(/\{(\w+)(?::0(\d)d)?\}/g,
+                        (_, name, width) => String(values[name]).padStart(Number(width || 0), "0"));
+  }
+
   function showDate(iso) {
-    const [y, m, d] = iso.slice(0, 10).split("-").map(Number);
-    return korean ? `${y}년 ${m}월 ${d}일` : iso.slice(0, 10);
+    const [year, month, day] = iso.slice(0, 10).split("-").map(Number);
+    return fill(ui.day, { year, month, day });
   }
 
   function item(data, words) {
@@ -106,7 +113,7 @@
       if (form.elements[name]) form.elements[name].value = params.get(name) || "";
     }
     if (!query) return;
-    status.textContent = korean ? "검색 중…" : "Searching…";
+    status.textContent = ui.searching;
     const pagefind = await import(root + "pagefind/pagefind.js");
     await pagefind.options({ baseUrl: "/" });
     const section = params.get("section");
@@ -133,15 +140,14 @@
       }
       shown += added;
       more.hidden = next >= found.results.length;
-      status.textContent = korean
-        ? `'${query}' 검색 결과 ${shown}건${more.hidden ? "" : " 이상"}`
-        : `${shown}${more.hidden ? "" : "+"} results for '${query}'`;
+      status.textContent = fill(more.hidden ? ui.results : ui.results_and_more,
+                                { query, count: shown });
     }
     more.onclick = page;
     await page();
   }
 
   run().catch((error) => {
-    status.textContent = (korean ? "검색할 수 없습니다: " : "Search failed: ") + error.message;
+    status.textContent = fill(ui.search_failed, { error: error.message });
   });
 })();
