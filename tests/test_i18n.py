@@ -119,7 +119,7 @@ def test_a_project_table_overrides_only_the_keys_it_gives(project):
     project.article("a", "기사", "2026-11-19T09:00:00+09:00", section="경제", authors="[김기자]")
     project.write("templates/i18n/ko.yaml", 'sections: 분야\nreporter: "{name} 특파원"\n')
     project.build()
-    page = project.page("2026/11/19/기사/")
+    page = project.page("2026/11/19/a/")
     assert "특파원" in page and "현재 위치" in page  # changed key and a theme key beside it
     assert "<title>분야 · " in project.page("sections/")
 
