@@ -13,7 +13,7 @@ import jinja2
 import yaml
 
 from digest.errors import Diagnostic, TemplateError, error
-from digest.yamlsafe import shape_problem
+from digest.yamlsafe import shape_problem, yaml_diagnostic
 
 FOLDER = "i18n"
 REFERENCE = "en"  # the table every other is checked against, and the fallback
@@ -151,7 +151,5 @@ def _compose(path: Path, shown: str, problems: list[Diagnostic]) -> yaml.Node | 
     try:
         return yaml.compose(text, Loader=_LOADER)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        problems.append(error(f"invalid YAML: {getattr(exc, 'problem', None) or exc}", shown,
-                              mark.line + 1 if mark else None))
+        problems.append(yaml_diagnostic(exc, shown, first_line=1, where="the table"))
         return None
