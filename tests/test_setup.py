@@ -126,7 +126,8 @@ def needed_distributions(pins: dict[str, str]) -> set[str]:
     """Every installed distribution that digest or its test extra needs, walking each
     requirement's own requirements (with the extras asked for) through importlib.metadata.
     The walk goes on below a distribution only where its installed version is the pinned one:
-    another version may need other things (a machine's own packages, not installed with -c)."""
+    another version may need other things (a machine's own packages, not installed with -c),
+    and below none that is not installed at all."""
     project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
     todo = [Requirement(r) for r in
             (*project["dependencies"], *project["optional-dependencies"]["test"])]
@@ -140,7 +141,10 @@ def needed_distributions(pins: dict[str, str]) -> set[str]:
             continue
         seen.update((name, extra) for extra in extras)
         found.add(name)
-        distribution = metadata.distribution(name)
+        try:
+            distribution = metadata.distribution(name)
+        except metadata.PackageNotFoundError:  # needed, so pinned, but nothing to walk here
+            continue
         if pins.get(name) != distribution.version:
             continue
         for text in distribution.requires or ():
