@@ -423,8 +423,11 @@ class Builder:
 
     def _options_part(self) -> list:
         options = self.options
-        return [str(self.out.absolute()), str(options.config_path), options.base_url,
-                options.drafts, options.future, options.search]
+        # The output as seen from the project: a checkout of it elsewhere (a CI runner's) with
+        # its cache restored keeps what it can; the output's own generation vouches for it.
+        out = os.path.relpath(self.out.absolute(), options.project.absolute())
+        return [out, str(options.config_path), options.base_url, options.drafts,
+                options.future, options.search]
 
     def _load(self, state: dict[str, Any], config: Config, config_part: str,
               progress: Progress) -> tuple[dict, dict, dict, dict]:

@@ -4,6 +4,8 @@ byte for byte what a cold build makes of the same content."""
 from __future__ import annotations
 
 import os
+import shutil
+import tarfile
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -202,3 +204,36 @@ def test_a_store_damaged_where_opening_does_not_look_is_rebuilt(project, tmp_pat
     result = project.build()  # a new template: every story is read back from the store
     assert any("build cache was damaged" in d.message for d in result.diagnostics)
     assert tree(project.site) == cold_tree(project, tmp_path)
+
+
+CACHED = (CACHE_DIR, "site", ".site.digest")  # what the Pages workflow's actions/cache keeps
+
+
+def fresh_checkout(project: Project, into: Path) -> Project:
+    """The project as a CI run gets it: every file made anew at another path (new mtimes,
+    ctimes and inodes), then the build's folders restored from a tar archive, as
+    actions/cache restores them (mtimes and hard links kept, inodes new)."""
+    archive = into.parent / f"{into.name}.tar"
+    with tarfile.open(archive, "w") as tar:
+        for name in CACHED:
+            tar.add(project.root / name, arcname=name)
+    shutil.copytree(project.root, into, copy_function=shutil.copyfile,
+                    ignore=lambda folder, names: [n for n in names if n in CACHED])
+    with tarfile.open(archive) as tar:
+        tar.extractall(into, filter="tar")
+    checkout = Project(into)
+    settle(checkout)
+    return checkout
+
+
+def test_a_fresh_checkout_with_the_cache_restored_parses_and_renders_only_the_edit(
+        project, counted, tmp_path):
+    checkout = fresh_checkout(project, tmp_path / "checkout")
+    checkout.article("a3", "기사 3", "2026-11-13T09:00:00+09:00", section="경제", tags="[공통]",
+                     body="새 첫 문단.\n\n본문 문단입니다.")
+    checkout.build()
+    cached = dict(counted)
+    counted.update(rendered=0, parsed=0)
+    assert tree(checkout.site) == cold_tree(checkout, tmp_path)
+    assert cached["parsed"] == 1 and counted["parsed"] == 7  # six articles and broken.md
+    assert 0 < cached["rendered"] < counted["rendered"] / 2
