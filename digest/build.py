@@ -252,9 +252,14 @@ class Builder:
             else:
                 done, reused = {}, {output_path(p.url) for p in pages}
                 shown_in = state.get("shown_in", {})
-            search_paths = set()
+            search_paths, search_key = set(), None
             if options.search:
-                if changed & {CONFIG, CONTENT} or not (search_files or state.get("search")):
+                search_key = _search_key(config_part, index, key_of)
+                if search_key == state.get("search_key") and (
+                        search_files or self._output_unchanged(state)):
+                    # the same records as the last build: its index, in memory or in site/
+                    search_paths = set() if search_files else set(state["search"])
+                elif changed & {CONFIG, CONTENT} or not (search_files or state.get("search")):
                     with step("search"):
                         from digest.search import index_files, records  # only when searched
 
@@ -284,6 +289,7 @@ class Builder:
             if CONTENT in changed else state.get("next_reveal"),
             "diagnostics": pack_problems((*diagnostics, *template_warnings)),
             "search": sorted(search_paths or (search_files if options.search else ())),
+            "search_key": search_key,
             "index": pack_index(index, key_of), "shown_in": dict(shown_in),
             "templates": templates_part, "collisions": pack_problems(collisions),
             "template_warnings": pack_problems(template_warnings),
@@ -489,10 +495,14 @@ class Builder:
             return {}
         if self.cache_dir is None:
             return state.get("page_keys", {}) if self.rendered else {}
-        if state.get("options") != self._options_part() or \
-                output_generation(self.out) != state.get("generation"):
+        if not self._output_unchanged(state):
             return {}
         return state.get("page_keys", {})
+
+    def _output_unchanged(self, state: dict[str, Any]) -> bool:
+        """Whether the output holds what the last build wrote, so its files can be kept."""
+        return self.options.write and state.get("options") == self._options_part() \
+            and output_generation(self.out) == state.get("generation")
 
 
 def _file_problems(sources: dict[str, tuple], problems: dict[str, tuple]) -> list[Diagnostic]:
@@ -545,6 +555,19 @@ def _file_stamp(path: str) -> list:
     except OSError:
         return [path]
     return [path, *_trusted((stat.st_mtime_ns, stat.st_ctime_ns, stat.st_size, stat.st_ino))]
+
+
+def _search_key(config_part: str, index: Index, key_of: dict[str, str]) -> str:
+    """What the search index is made from: the config, the search engine's version, and each
+    listed story's URL and content key (its file's bytes and path, the config, digest's
+    version). Two builds with the same key index the same records."""
+    from digest.search import engine_version  # only when searched
+
+    digest = hashlib.blake2b(f"{config_part}\x00{engine_version()}".encode(), digest_size=16)
+    entries = index.entries
+    for url in index.urls:
+        digest.update(f"\x00{url}\x00{key_of[entries[url].path]}".encode())
+    return digest.hexdigest()
 
 
 def _templates_fingerprint(project_templates: Path) -> str:

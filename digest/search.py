@@ -108,6 +108,16 @@ class SearchIndexError(Exception):
 _UNUSED = ("pagefind-ui", "pagefind-component-ui", "pagefind-modular-ui", "playground")
 
 
+def engine_version() -> str:
+    """The version of Pagefind that builds the index (a new one may write other files)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("pagefind")
+    except PackageNotFoundError:
+        return "unknown"
+
+
 def _pagefind() -> Path:
     from pagefind.service import get_executable
 

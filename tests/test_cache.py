@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 import digest.build as build_module
+import digest.search
 from digest.build import RACY_NS, _trusted
 from digest.cache import CACHE_DIR, cache_lock
 from digest.errors import OutputError
@@ -237,3 +238,20 @@ def test_a_fresh_checkout_with_the_cache_restored_parses_and_renders_only_the_ed
     assert tree(checkout.site) == cold_tree(checkout, tmp_path)
     assert cached["parsed"] == 1 and counted["parsed"] == 7  # six articles and broken.md
     assert 0 < cached["rendered"] < counted["rendered"] / 2
+
+
+def test_a_fresh_checkout_indexes_for_search_only_when_a_story_changed(project, tmp_path,
+                                                                        monkeypatch):
+    project.build(search=True)
+    before = tree(project.site)
+    indexed, index_files = [], digest.search.index_files
+    monkeypatch.setattr(digest.search, "index_files",
+                        lambda *args: indexed.append(args) or index_files(*args))
+    checkout = fresh_checkout(project, tmp_path / "checkout")
+    checkout.build(search=True)
+    assert not indexed and tree(checkout.site) == before  # the index of the same records, kept
+    checkout.article("a3", "기사 3", "2026-11-13T09:00:00+09:00", body="검색될 새 낱말 두루미")
+    checkout.build(search=True)
+    (records, _), = indexed
+    assert any("두루미" in str(record) or digest.search.segment("두루미") in record.content
+               for record in records)
