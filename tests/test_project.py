@@ -13,7 +13,9 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
+from digest.cache import CACHE_DIR
 from digest.cli import main
+from digest.output import state_dir
 from tests.conftest import NOW, Project
 
 
@@ -59,6 +61,18 @@ def test_the_pages_workflow_is_a_valid_github_workflow(tmp_path, monkeypatch):
     text = workflow.read_text()
     assert "actions/deploy-pages@v4" in text and "pages: write" in text
     assert '--base-url "${{ steps.pages.outputs.base_url }}/"' in text
+
+
+def test_the_workflow_caches_what_the_next_build_reuses(tmp_path, monkeypatch):
+    run(["init"], tmp_path, monkeypatch)
+    workflow = yaml.safe_load((tmp_path / ".github/workflows/pages.yml").read_text())
+    steps = workflow["jobs"]["build"]["steps"]
+    cache = next(step for step in steps if step.get("uses", "").startswith("actions/cache@"))
+    build = next(n for n, step in enumerate(steps) if "digest build" in step.get("run", ""))
+    assert steps.index(cache) < build
+    assert set(cache["with"]["path"].split()) == {CACHE_DIR, "site", state_dir(Path("site")).name}
+    assert cache["with"]["key"] == "digest-${{ github.sha }}"
+    assert cache["with"]["restore-keys"] == "digest-"
 
 
 def test_the_next_steps_make_the_branch_the_workflow_runs_on(tmp_path, monkeypatch):
