@@ -261,9 +261,9 @@ class Builder:
                     search_paths = set() if search_files else set(state["search"])
                 elif changed & {CONFIG, CONTENT} or not (search_files or state.get("search")):
                     with step("search"):
-                        from digest.search import index_files, records  # only when searched
+                        from digest.search import index_files  # only when searched
 
-                        search_files = index_files(records(fetch(url) for url in index.urls),
+                        search_files = index_files(self._search_records(index, key_of, fetch),
                                                    config.language)
                 elif not search_files:
                     search_paths = set(state["search"])
@@ -498,6 +498,19 @@ class Builder:
         if not self._output_unchanged(state):
             return {}
         return state.get("page_keys", {})
+
+    def _search_records(self, index: Index, key_of: dict[str, str], fetch) -> list:
+        """Each listed story's search record: from the store where its content was indexed
+        before (segmenting is most of the time in Python), made and stored where not."""
+        from digest.search import pack_record, records, unpack_record
+
+        keys = [key_of[index.entries[url].path] for url in index.urls]
+        known = self.store.search_records(keys)
+        new = [(url, key) for url, key in zip(index.urls, keys, strict=True) if key not in known]
+        made = dict(zip((key for _, key in new), records(fetch(url) for url, _ in new),
+                        strict=True))
+        self.store.put_search_records((key, pack_record(record)) for key, record in made.items())
+        return [made[key] if key in made else unpack_record(known[key]) for key in keys]
 
     def _output_unchanged(self, state: dict[str, Any]) -> bool:
         """Whether the output holds what the last build wrote, so its files can be kept."""

@@ -12,6 +12,7 @@ the index: the search page takes each result's excerpt from the article page its
 from __future__ import annotations
 
 import html
+import marshal
 import re
 import subprocess
 import tempfile
@@ -74,6 +75,16 @@ def records(stories: Iterable[Story]) -> list[Record]:
             sort={"date": story.published.isoformat()},
         ))
     return found
+
+
+def pack_record(record: Record) -> bytes:
+    """Record -> bytes to keep in the build cache."""
+    return marshal.dumps((record.url, record.content, record.meta, record.filters, record.sort))
+
+
+def unpack_record(data: bytes) -> Record:
+    url, content, meta, filters, sort = marshal.loads(data)
+    return Record(url=url, content=content, meta=meta, filters=filters, sort=sort)
 
 
 def index_files(found: list[Record], language: str) -> dict[str, bytes]:

@@ -244,14 +244,26 @@ def test_a_fresh_checkout_indexes_for_search_only_when_a_story_changed(project, 
                                                                         monkeypatch):
     project.build(search=True)
     before = tree(project.site)
-    indexed, index_files = [], digest.search.index_files
+    indexed, segmented = [], []
+    index_files, records = digest.search.index_files, digest.search.records
     monkeypatch.setattr(digest.search, "index_files",
-                        lambda *args: indexed.append(args) or index_files(*args))
+                        lambda found, language: indexed.append(found) or index_files(found,
+                                                                                     language))
+    monkeypatch.setattr(digest.search, "records",
+                        lambda stories: records(_seen(stories, segmented)))
     checkout = fresh_checkout(project, tmp_path / "checkout")
     checkout.build(search=True)
     assert not indexed and tree(checkout.site) == before  # the index of the same records, kept
     checkout.article("a3", "기사 3", "2026-11-13T09:00:00+09:00", body="검색될 새 낱말 두루미")
     checkout.build(search=True)
-    (records, _), = indexed
-    assert any("두루미" in str(record) or digest.search.segment("두루미") in record.content
-               for record in records)
+    assert [story.title for story in segmented] == ["기사 3"]  # the others' records are kept
+    checkout.build(out=tmp_path / "cold", cache=False, search=True)
+    cached, cold = indexed
+    assert cached == cold and any(digest.search.segment("두루미") in r.content for r in cached)
+
+
+def _seen(stories, into: list) -> list:
+    """The stories, noted in `into` as they pass."""
+    stories = list(stories)
+    into.extend(stories)
+    return stories
