@@ -11,8 +11,8 @@ and hard links kept, inodes new), and the project is built. Three such runs: one
 changed (a push that touches no input, or a re-run); one after an article got a new first
 paragraph (this run also makes the twin tree, once after a cold build, see README); and the
 run after it, with another edit, whose restored cache holds the twin. Each build runs in its
-own process; the report gives its wall time, the articles it parsed, the pages it rendered and
-the files it wrote.
+own process; the report gives its wall time, its CPU time (user and system, with its workers
+and Pagefind), the articles it parsed, the pages it rendered and the files it wrote.
 """
 
 from __future__ import annotations
@@ -74,9 +74,13 @@ def timed_build(project: Path, steps: bool) -> dict:
     command = [sys.executable, __file__, "--child", "build", "-v" if steps else "-q",
                "--base-url", BASE_URL]
     start = time.perf_counter()
-    subprocess.run(command, cwd=project, check=True,
-                   env={**os.environ, "DIGEST_BENCH_COUNTS": str(counts)})
-    return {"seconds": time.perf_counter() - start, **json.loads(counts.read_text())}
+    child = subprocess.Popen(command, cwd=project,
+                             env={**os.environ, "DIGEST_BENCH_COUNTS": str(counts)})
+    _, status, usage = os.wait4(child.pid, 0)  # its usage and that of its workers and Pagefind
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"digest build failed in {project}")
+    return {"seconds": time.perf_counter() - start, "cpu": usage.ru_utime + usage.ru_stime,
+            **json.loads(counts.read_text())}
 
 
 def checkout(pristine: Path, project: Path, archive: Path) -> None:
@@ -128,13 +132,13 @@ def main() -> None:
     parser.add_argument("--steps", action="store_true", help="print each build's step times")
     args = parser.parse_args()
     workdir = args.keep or Path(tempfile.mkdtemp(prefix="digest-ci-cache-"))
-    print(f"{'articles':>9} {'build':<24} {'wall s':>7} {'parsed':>7} {'rendered':>9} "
-          f"{'written':>8}")
+    print(f"{'articles':>9} {'build':<24} {'wall s':>7} {'CPU s':>7} {'parsed':>7} "
+          f"{'rendered':>9} {'written':>8}")
     try:
         for n in args.n or [1000]:
             for name, row in bench(n, workdir, args.steps).items():
-                print(f"{n:>9} {name:<24} {row['seconds']:>7.2f} {row['parsed']:>7} "
-                      f"{row['rendered']:>9} {row['written']:>8}", flush=True)
+                print(f"{n:>9} {name:<24} {row['seconds']:>7.2f} {row['cpu']:>7.2f} "
+                      f"{row['parsed']:>7} {row['rendered']:>9} {row['written']:>8}", flush=True)
     finally:
         if args.keep is None:
             shutil.rmtree(workdir, ignore_errors=True)
