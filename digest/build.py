@@ -266,13 +266,18 @@ class Builder:
             else:
                 done, reused = {}, {output_path(p.url) for p in pages}
                 shown_in = state.get("shown_in", {})
-            search_paths = set()
+            search_paths, search_key = set(), None
             if options.search:
-                if changed & {CONFIG, CONTENT} or not (search_files or state.get("search")):
+                search_key = _search_key(config_part, index, key_of)
+                if search_key == state.get("search_key") and (
+                        search_files or self._output_unchanged(state)):
+                    # the same records as the last build: its index, in memory or in site/
+                    search_paths = set() if search_files else set(state["search"])
+                elif changed & {CONFIG, CONTENT} or not (search_files or state.get("search")):
                     with step("search"):
-                        from digest.search import index_files, records  # only when searched
+                        from digest.search import index_files  # only when searched
 
-                        search_files = index_files(records(fetch(url) for url in index.urls),
+                        search_files = index_files(self._search_records(index, key_of, fetch),
                                                    config.language)
                 elif not search_files:
                     search_paths = set(state["search"])
@@ -302,6 +307,7 @@ class Builder:
             if CONTENT in changed else state.get("next_reveal"),
             "diagnostics": pack_problems((*diagnostics, *template_warnings)),
             "search": sorted(search_paths or (search_files if options.search else ())),
+            "search_key": search_key,
             "index": pack_index(index, key_of), "shown_in": dict(shown_in),
             "templates": templates_part, "collisions": pack_problems(collisions),
             "template_warnings": pack_problems(template_warnings),
@@ -441,8 +447,11 @@ class Builder:
 
     def _options_part(self) -> list:
         options = self.options
-        return [str(self.out.absolute()), str(options.config_path), options.base_url,
-                options.drafts, options.future, options.search]
+        # The output as seen from the project: a checkout of it elsewhere (a CI runner's) with
+        # its cache restored keeps what it can; the output's own generation vouches for it.
+        out = os.path.relpath(self.out.absolute(), options.project.absolute())
+        return [out, str(options.config_path), options.base_url, options.drafts,
+                options.future, options.search]
 
     def _load(self, state: dict[str, Any], config: Config, config_part: str,
               progress: Progress) -> tuple[dict, dict, dict, dict]:
@@ -504,10 +513,27 @@ class Builder:
             return {}
         if self.cache_dir is None:
             return state.get("page_keys", {}) if self.rendered else {}
-        if state.get("options") != self._options_part() or \
-                output_generation(self.out) != state.get("generation"):
+        if not self._output_unchanged(state):
             return {}
         return state.get("page_keys", {})
+
+    def _search_records(self, index: Index, key_of: dict[str, str], fetch) -> list:
+        """Each listed story's search record: from the store where its content was indexed
+        before (segmenting is most of the time in Python), made and stored where not."""
+        from digest.search import pack_record, records, unpack_record
+
+        keys = [key_of[index.entries[url].path] for url in index.urls]
+        known = self.store.search_records(keys)
+        new = [(url, key) for url, key in zip(index.urls, keys, strict=True) if key not in known]
+        made = dict(zip((key for _, key in new), records(fetch(url) for url, _ in new),
+                        strict=True))
+        self.store.put_search_records((key, pack_record(record)) for key, record in made.items())
+        return [made[key] if key in made else unpack_record(known[key]) for key in keys]
+
+    def _output_unchanged(self, state: dict[str, Any]) -> bool:
+        """Whether the output holds what the last build wrote, so its files can be kept."""
+        return self.options.write and state.get("options") == self._options_part() \
+            and output_generation(self.out) == state.get("generation")
 
 
 def _file_problems(sources: dict[str, tuple], problems: dict[str, tuple]) -> list[Diagnostic]:
@@ -562,6 +588,19 @@ def _file_stamp(path: str) -> list:
     trusted = _trusted((stat.st_mtime_ns, stat.st_ctime_ns, stat.st_size, stat.st_ino))
     # A stamp too fresh to vouch for the bytes must not match the next build's: it looks again.
     return [path, *trusted] if trusted else [path, "racy", time.time_ns()]
+
+
+def _search_key(config_part: str, index: Index, key_of: dict[str, str]) -> str:
+    """What the search index is made from: the config, the search engine's version, and each
+    listed story's URL and content key (its file's bytes and path, the config, digest's
+    version). Two builds with the same key index the same records."""
+    from digest.search import engine_version  # only when searched
+
+    digest = hashlib.blake2b(f"{config_part}\x00{engine_version()}".encode(), digest_size=16)
+    entries = index.entries
+    for url in index.urls:
+        digest.update(f"\x00{url}\x00{key_of[entries[url].path]}".encode())
+    return digest.hexdigest()
 
 
 def _templates_fingerprint(project_templates: Path) -> str:

@@ -1,7 +1,8 @@
 """The build's memory between runs, in `.digest-cache/` inside the project.
 
 Two files: `stories.sqlite` maps a content key (a hash of one file's bytes, its path, the
-config and digest's version) to the Story that file gave, pickled, and to its Entry; `state.bin`
+config and digest's version) to the Story that file gave, pickled, to its Entry and to its
+search record (once a build with search made it); `state.bin`
 is what the last build saw and made: each content file's stat stamp and key, the collated
 Index, every page's key, which pages show each story, and the stamps of every other input.
 A `lock` file keeps two builds apart. Anything unreadable (a crash, a digest upgrade, a hand
@@ -30,6 +31,8 @@ from digest.model import Index, IndexEdition, IndexListing, Story, Term
 from digest.output import exclusive
 
 CACHE_DIR = ".digest-cache"
+# content key -> pickled Story; its packed Entry; its packed search record
+TABLES = ("story", "entry", "search")
 FORMAT = 3  # bump whenever what state.bin holds changes
 
 
@@ -69,6 +72,7 @@ class MemoryStore:
     def __init__(self) -> None:
         self.stories: dict[str, bytes] = {}
         self.rows: dict[str, tuple | None] = {}
+        self.search_rows: dict[str, bytes] = {}
 
     def usable(self) -> bool:
         return True
@@ -90,12 +94,20 @@ class MemoryStore:
     def put_entries(self, items: Iterable[tuple[str, tuple | None]]) -> None:
         self.rows.update(items)
 
+    def search_records(self, keys: list[str]) -> dict[str, bytes]:
+        """Keys -> the packed search records the store has of them."""
+        return {key: self.search_rows[key] for key in keys if key in self.search_rows}
+
+    def put_search_records(self, items: Iterable[tuple[str, bytes]]) -> None:
+        self.search_rows.update(items)
+
     def drop(self) -> None:
-        self.stories, self.rows = {}, {}
+        self.stories, self.rows, self.search_rows = {}, {}, {}
 
     def keep_only(self, keys: set[str]) -> None:
         self.stories = {k: v for k, v in self.stories.items() if k in keys}
         self.rows = {k: v for k, v in self.rows.items() if k in keys}
+        self.search_rows = {k: v for k, v in self.search_rows.items() if k in keys}
 
     def close(self) -> None:
         pass
@@ -120,10 +132,9 @@ class StoryStore(MemoryStore):
             # No fsync: a crash of the machine may lose or damage the cache, which usable()
             # then finds and drops; the build reads everything again. A process crash cannot.
             self._db.execute("pragma synchronous=off")
-            self._db.execute("create table if not exists story (key text primary key, "
-                             "data blob not null)")
-            self._db.execute("create table if not exists entry (key text primary key, "
-                             "data blob not null)")
+            for table in TABLES:
+                self._db.execute(f"create table if not exists {table} (key text primary key, "
+                                 "data blob not null)")
         return self._db
 
     def usable(self) -> bool:
@@ -164,9 +175,20 @@ class StoryStore(MemoryStore):
     def put_entries(self, items: Iterable[tuple[str, tuple | None]]) -> None:
         self._insert("entry", [(key, marshal.dumps(row)) for key, row in items])
 
+    def search_records(self, keys: list[str]) -> dict[str, bytes]:
+        found: dict[str, bytes] = {}
+        for start in range(0, len(keys), 500):  # SQLite takes at most 999 parameters
+            batch = keys[start:start + 500]
+            found.update(self.db.execute("select key, data from search where key in "
+                                         f"({','.join('?' * len(batch))})", batch))
+        return found
+
+    def put_search_records(self, items: Iterable[tuple[str, bytes]]) -> None:
+        self._insert("search", list(items))
+
     def keep_only(self, keys: set[str]) -> None:
         """Drop rows no content file gives any more (once they are a third of the store)."""
-        for table in ("story", "entry"):
+        for table in TABLES:
             stored = self.db.execute(f"select count(*) from {table}").fetchone()[0]
             if stored > len(keys) * 1.5 + 100:
                 present = [row[0] for row in self.db.execute(f"select key from {table}")]

@@ -221,20 +221,27 @@ def serve_command(host, port, allow_remote, poll, open_browser, config_path, dra
 @click.argument("directory", default=".", type=click.Path(file_okay=False, path_type=Path))
 def init_command(directory):
     """Start a digest project: digest.yaml, a sample article, .gitignore, a Pages workflow."""
-    from digest.project import init
+    from digest.project import WORKFLOW, init, install_source
 
+    source = install_source()
     try:
-        written = init(directory)
+        written = init(directory, source)
     except DigestError as exc:
         _print_diagnostics(exc.diagnostics)
         sys.exit(1)
     for name in written:
         err.print(f"wrote {directory / name}")
+    if source.package:
+        err.print(f"{WORKFLOW} installs {source.package}")
+    else:
+        err.print(source.note + (f" (digest runs from {source.local})" if source.local else ""),
+                  markup=False)
     steps = [f"cd {directory}"] if directory != Path(".") else []
     steps += ["digest serve            # preview at http://127.0.0.1:8000/, edit and watch",
               "digest ingest PAGES...  # bring in scraped pages, saved HTML, feeds",
-              "git init && git add . && git commit -m 'digest'  # then push to GitHub and",
-              "                        # choose Settings > Pages > Source: GitHub Actions"]
+              "git init -b main && git add . && git commit -m 'digest'",
+              "                        # push to main on GitHub (the workflow runs on main),",
+              "                        # then Settings > Pages > Source: GitHub Actions"]
     err.print("next:\n  " + "\n  ".join(steps))
 
 

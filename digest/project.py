@@ -4,29 +4,91 @@ from __future__ import annotations
 
 import hashlib
 import json
+import textwrap
 from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
 
+from digest import __version__
 from digest.errors import Diagnostic, DigestError, error, warning
 from digest.templates import PACKAGE_DIR, theme_dir
 
 SCAFFOLD = PACKAGE_DIR / "scaffold"
+DISTRIBUTION = "digest-site"
+WORKFLOW = ".github/workflows/pages.yml"
 # scaffold file -> where `digest init` puts it
 INIT_FILES = {"digest.yaml": "digest.yaml", "content/sample.md": "content/sample.md",
-              "gitignore": ".gitignore", "github/pages.yml": ".github/workflows/pages.yml"}
+              "gitignore": ".gitignore", "github/pages.yml": WORKFLOW}
 EJECTED = "templates/.ejected.json"  # default template -> hash of the version copied
 
 
-def init(target: Path) -> list[str]:
-    """Scaffold a project in `target` -> the files written; refuses to overwrite any file."""
+@dataclass(frozen=True, slots=True, kw_only=True)
+class InstallSource:
+    """What a CI runner should `pip install` to get the digest running here."""
+
+    package: str  # a requirement or URL for pip; "" when digest cannot tell
+    note: str = ""  # what the user must do instead, when package is ""
+    local: str = ""  # the folder digest runs from, shown on the terminal only
+
+
+def install_source(distribution: metadata.Distribution | None = None) -> InstallSource:
+    """How this digest was installed, from its PEP 610 record (direct_url.json) -> what to
+    install elsewhere: from an index, the same version; from git, the same commit."""
+    try:
+        distribution = distribution or metadata.distribution(DISTRIBUTION)
+    except metadata.PackageNotFoundError:  # run from a source tree, not installed
+        return _from_local_folder(str(PACKAGE_DIR.parent), __version__)
+    raw = distribution.read_text("direct_url.json")
+    if raw is None:  # from a package index
+        return InstallSource(package=f"{DISTRIBUTION}=={distribution.version}")
+    try:
+        record = json.loads(raw)
+        url = record["url"]
+    except (ValueError, KeyError, TypeError):
+        return _from_local_folder("", distribution.version)  # an unreadable record
+    subdirectory = f"#subdirectory={record['subdirectory']}" if record.get("subdirectory") \
+        else ""
+    vcs = record.get("vcs_info")
+    if isinstance(vcs, dict) and vcs.get("commit_id"):
+        return InstallSource(package=f"{vcs.get('vcs', 'git')}+{url}@{vcs['commit_id']}"
+                                     f"{subdirectory}")
+    if "archive_info" in record and url.startswith(("https://", "http://")):
+        return InstallSource(package=url + subdirectory)
+    return _from_local_folder(url.removeprefix("file://"), distribution.version)
+
+
+def _from_local_folder(where: str, version: str) -> InstallSource:
+    return InstallSource(package="", local=where, note=(
+        "digest ran from a local folder, which a GitHub runner cannot install: before the "
+        f"first push, set DIGEST_PACKAGE in {WORKFLOW} to a git URL of digest's repository "
+        "with a commit (git+https://github.com/OWNER/digest@COMMIT) or to a released version "
+        f"({DISTRIBUTION}=={version})"))
+
+
+def workflow_text(source: InstallSource) -> str:
+    """The Pages workflow, installing what `source` says (or saying what to put there)."""
+    template = (SCAFFOLD / "github/pages.yml").read_text()
+    comment = source.note or "What pip installs: the digest that ran `digest init`."
+    # The folder it ran from stays out: the workflow goes into a (maybe public) repository.
+    lines = textwrap.wrap(comment, 94, break_on_hyphens=False, break_long_words=False)
+    return (template.replace("@install@", "\n  # ".join(lines))
+            .replace('"@package@"', json.dumps(source.package)))
+
+
+def init(target: Path, source: InstallSource) -> list[str]:
+    """Scaffold a project in `target` (its workflow installing `source`) -> the files written;
+    refuses to overwrite any file."""
     existing = [name for name in INIT_FILES.values() if (target / name).exists()]
     if existing:
         raise DigestError([error(f"{name} already exists; digest init never overwrites",
                                  str(target / name)) for name in existing])
-    for source, name in INIT_FILES.items():
+    for scaffold, name in INIT_FILES.items():
         path = target / name
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes((SCAFFOLD / source).read_bytes())
+        if name == WORKFLOW:
+            path.write_text(workflow_text(source))
+        else:
+            path.write_bytes((SCAFFOLD / scaffold).read_bytes())
     return list(INIT_FILES.values())
 
 

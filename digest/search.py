@@ -12,6 +12,7 @@ the index: the search page takes each result's excerpt from the article page its
 from __future__ import annotations
 
 import html
+import marshal
 import re
 import subprocess
 import tempfile
@@ -77,6 +78,16 @@ def records(stories: Iterable[Story]) -> list[Record]:
     return found
 
 
+def pack_record(record: Record) -> bytes:
+    """Record -> bytes to keep in the build cache."""
+    return marshal.dumps((record.url, record.content, record.meta, record.filters, record.sort))
+
+
+def unpack_record(data: bytes) -> Record:
+    url, content, meta, filters, sort = marshal.loads(data)
+    return Record(url=url, content=content, meta=meta, filters=filters, sort=sort)
+
+
 def index_files(found: list[Record], language: str) -> dict[str, bytes]:
     """Search records -> the Pagefind bundle {'pagefind/…': bytes}; no records, no bundle (the
     search page then says there is nothing to search yet).
@@ -123,6 +134,16 @@ def _run_pagefind(command: list[str]) -> None:
         said = next((line.strip() for line in (done.stderr + done.stdout).splitlines()
                      if line.strip()), "no message")
         raise _failed(f"{command[0]} failed (exit {done.returncode}): {said}")
+
+
+def engine_version() -> str:
+    """The version of Pagefind that builds the index (a new one may write other files)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("pagefind")
+    except PackageNotFoundError:
+        return "unknown"
 
 
 def _pagefind() -> Path:

@@ -1,16 +1,13 @@
 #!/usr/bin/env bash
 # Installs what the side-by-side benchmark (benchmarks/compare.py) runs beside digest:
-# Hugo from Debian's packages and Pelican (with Markdown) from PyPI. digest itself is not needed
-# from here: `python3 -m pip install .` installs it.
+# Hugo from Debian's packages and Pelican (with Markdown) from PyPI, into .venv (which
+# scripts/install.sh makes, with digest in it). Then: `source .venv/bin/activate`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/lib.sh
 
-if ! command -v hugo >/dev/null && command -v apt-get >/dev/null; then
-  sudo=""
-  [ "$(id -u)" -eq 0 ] || sudo="sudo"
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends hugo >/dev/null
-fi
-python3 -m pip install --quiet --disable-pip-version-check 'pelican[markdown]==4.12.*'
+command -v hugo >/dev/null || apt_install hugo
+make_venv
+pip_install 'pelican[markdown]==4.12.*'
 hugo version
-pelican --version
+"$VENV/bin/pelican" --version

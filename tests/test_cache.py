@@ -4,6 +4,8 @@ byte for byte what a cold build makes of the same content."""
 from __future__ import annotations
 
 import os
+import shutil
+import tarfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -11,6 +13,7 @@ from pathlib import Path
 import pytest
 
 import digest.build as build_module
+import digest.search
 from digest.build import RACY_NS, _trusted
 from digest.cache import CACHE_DIR, cache_lock
 from digest.errors import OutputError
@@ -265,3 +268,65 @@ def test_a_cache_made_by_other_code_is_not_reused(project, counted, monkeypatch)
     monkeypatch.setattr(cache_module, "code_version", lambda: "another commit")
     project.build()
     assert counted["parsed"] == 7  # every file again, the broken one included
+
+
+CACHED = (CACHE_DIR, "site", ".site.digest")  # what the Pages workflow's actions/cache keeps
+
+
+def fresh_checkout(project: Project, into: Path) -> Project:
+    """The project as a CI run gets it: every file made anew at another path (new mtimes,
+    ctimes and inodes), then the build's folders restored from a tar archive, as
+    actions/cache restores them (mtimes and hard links kept, inodes new)."""
+    archive = into.parent / f"{into.name}.tar"
+    with tarfile.open(archive, "w") as tar:
+        for name in CACHED:
+            tar.add(project.root / name, arcname=name)
+    shutil.copytree(project.root, into, copy_function=shutil.copyfile,
+                    ignore=lambda folder, names: [n for n in names if n in CACHED])
+    with tarfile.open(archive) as tar:
+        tar.extractall(into, filter="tar")
+    checkout = Project(into)
+    settle(checkout)
+    return checkout
+
+
+def test_a_fresh_checkout_with_the_cache_restored_parses_and_renders_only_the_edit(
+        project, counted, tmp_path):
+    checkout = fresh_checkout(project, tmp_path / "checkout")
+    checkout.article("a3", "기사 3", "2026-11-13T09:00:00+09:00", section="경제", tags="[공통]",
+                     body="새 첫 문단.\n\n본문 문단입니다.")
+    checkout.build()
+    cached = dict(counted)
+    counted.update(rendered=0, parsed=0)
+    assert tree(checkout.site) == cold_tree(checkout, tmp_path)
+    assert cached["parsed"] == 1 and counted["parsed"] == 7  # six articles and broken.md
+    assert 0 < cached["rendered"] < counted["rendered"] / 2
+
+
+def test_a_fresh_checkout_indexes_for_search_only_when_a_story_changed(project, tmp_path,
+                                                                        monkeypatch):
+    project.build(search=True)
+    before = tree(project.site)
+    indexed, segmented = [], []
+    index_files, records = digest.search.index_files, digest.search.records
+    monkeypatch.setattr(digest.search, "index_files",
+                        lambda found, language: indexed.append(found) or index_files(found,
+                                                                                     language))
+    monkeypatch.setattr(digest.search, "records",
+                        lambda stories: records(_seen(stories, segmented)))
+    checkout = fresh_checkout(project, tmp_path / "checkout")
+    checkout.build(search=True)
+    assert not indexed and tree(checkout.site) == before  # the index of the same records, kept
+    checkout.article("a3", "기사 3", "2026-11-13T09:00:00+09:00", body="검색될 새 낱말 두루미")
+    checkout.build(search=True)
+    assert [story.title for story in segmented] == ["기사 3"]  # the others' records are kept
+    checkout.build(out=tmp_path / "cold", cache=False, search=True)
+    cached, cold = indexed
+    assert cached == cold and any(digest.search.segment("두루미") in r.content for r in cached)
+
+
+def _seen(stories, into: list) -> list:
+    """The stories, noted in `into` as they pass."""
+    stories = list(stories)
+    into.extend(stories)
+    return stories

@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
+from importlib import metadata
+from pathlib import Path
 
 import pytest
+import yaml
 from click.testing import CliRunner
 
+from digest.cache import CACHE_DIR
 from digest.cli import main
+from digest.output import state_dir
 from tests.conftest import NOW, Project
 
 
@@ -39,17 +45,91 @@ def test_init_never_overwrites(tmp_path, monkeypatch):
     assert not (tmp_path / "content").exists()
 
 
-def test_the_pages_workflow_is_a_valid_github_workflow(tmp_path, monkeypatch):
+def validate_workflow(path: Path) -> None:
+    """Fail unless GitHub's workflow schema accepts the file (checked offline)."""
     if not shutil.which("check-jsonschema"):
         pytest.skip("check-jsonschema is not installed (pip install -e '.[test]')")
+    done = subprocess.run(["check-jsonschema", "--builtin-schema", "vendor.github-workflows",
+                           str(path)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_the_pages_workflow_is_a_valid_github_workflow(tmp_path, monkeypatch):
     run(["init"], tmp_path, monkeypatch)
     workflow = tmp_path / ".github/workflows/pages.yml"
-    done = subprocess.run(["check-jsonschema", "--builtin-schema", "vendor.github-workflows",
-                           str(workflow)], capture_output=True, text=True)
-    assert done.returncode == 0, done.stdout + done.stderr
+    validate_workflow(workflow)
     text = workflow.read_text()
     assert "actions/deploy-pages@v4" in text and "pages: write" in text
     assert '--base-url "${{ steps.pages.outputs.base_url }}/"' in text
+
+
+def test_the_workflow_caches_what_the_next_build_reuses(tmp_path, monkeypatch):
+    run(["init"], tmp_path, monkeypatch)
+    workflow = yaml.safe_load((tmp_path / ".github/workflows/pages.yml").read_text())
+    steps = workflow["jobs"]["build"]["steps"]
+    cache = next(step for step in steps if step.get("uses", "").startswith("actions/cache@"))
+    build = next(n for n, step in enumerate(steps) if "digest build" in step.get("run", ""))
+    assert steps.index(cache) < build
+    assert set(cache["with"]["path"].split()) == {CACHE_DIR, "site", state_dir(Path("site")).name}
+    assert cache["with"]["key"] == "digest-${{ github.sha }}"
+    assert cache["with"]["restore-keys"] == "digest-"
+
+
+def test_the_next_steps_make_the_branch_the_workflow_runs_on(tmp_path, monkeypatch):
+    result = run(["init", "news"], tmp_path, monkeypatch)
+    workflow = yaml.safe_load((tmp_path / "news/.github/workflows/pages.yml").read_text())
+    branches = workflow[True]["push"]["branches"]  # YAML 1.1 reads the key `on` as true
+    git_init = next(line for line in result.output.splitlines() if "git init" in line)
+    assert branches == ["main"] and "git init -b main " in git_init
+
+
+def fake_distribution(folder: Path, direct_url: dict | None) -> metadata.Distribution:
+    """An installed digest-site 9.8.7 whose PEP 610 record is `direct_url` (None: none)."""
+    info = folder / "digest_site-9.8.7.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: digest-site\nVersion: 9.8.7\n")
+    if direct_url is not None:
+        (info / "direct_url.json").write_text(json.dumps(direct_url))
+    return metadata.PathDistribution(info)
+
+
+COMMIT = "0123456789abcdef0123456789abcdef01234567"
+RECORDS = {
+    "index": (None, "digest-site==9.8.7"),
+    "git": ({"url": "https://github.com/someone/digest", "vcs_info": {
+        "vcs": "git", "commit_id": COMMIT, "requested_revision": "main"}},
+        f"git+https://github.com/someone/digest@{COMMIT}"),
+    "folder": ({"url": "file:///home/someone/src/digest", "dir_info": {"editable": True}}, ""),
+}
+
+
+@pytest.mark.parametrize("how", RECORDS)
+def test_the_workflow_installs_the_digest_that_ran_init(tmp_path, monkeypatch, how):
+    record, package = RECORDS[how]
+    installed = fake_distribution(tmp_path, record)
+    real = metadata.distribution
+    monkeypatch.setattr(metadata, "distribution",
+                        lambda name: installed if name == "digest-site" else real(name))
+    result = run(["init", "news"], tmp_path, monkeypatch)
+    assert result.exit_code == 0, result.output
+    path = tmp_path / "news/.github/workflows/pages.yml"
+    validate_workflow(path)
+    workflow = yaml.safe_load(path.read_text())
+    assert workflow["env"]["DIGEST_PACKAGE"] == package
+    install = next(step["run"] for step in workflow["jobs"]["build"]["steps"]
+                   if step.get("name") == "Install digest")
+    if package:
+        assert f"installs {package}" in result.output
+        return
+    text = path.read_text()
+    for instruction in (text, result.output):  # said on the terminal and in the file
+        flat = " ".join(instruction.replace("#", " ").split())
+        assert "set DIGEST_PACKAGE" in flat and "git+https://github.com/OWNER/digest@COMMIT" \
+            in flat and "digest-site==9.8.7" in flat, instruction
+    assert "/home/someone" in result.output and "/home/someone" not in text
+    unset = subprocess.run(["bash", "-c", install], capture_output=True, text=True,
+                           env={"PATH": os.environ["PATH"], "DIGEST_PACKAGE": ""})
+    assert unset.returncode == 1 and "DIGEST_PACKAGE is empty" in unset.stdout
 
 
 def test_eject_copies_and_never_overwrites(tmp_path, monkeypatch):
