@@ -332,6 +332,8 @@ class Builder:
         options = self.options
         if not state or not options.write or state.get("options") != self._options_part():
             return None
+        if options.strict and any(d.is_error for d in unpack_problems(state["diagnostics"])):
+            return None  # the full path fails it before writing anything
         if state["inputs"] != _input_stamps(options.project, _config_path(options)):
             return None
         reveal = state["next_reveal"]

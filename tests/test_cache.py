@@ -16,7 +16,7 @@ import digest.build as build_module
 import digest.search
 from digest.build import RACY_NS, _trusted
 from digest.cache import CACHE_DIR, cache_lock
-from digest.errors import OutputError
+from digest.errors import DigestError, OutputError
 from digest.render import Renderer
 from tests.conftest import NOW, Project
 
@@ -330,3 +330,14 @@ def _seen(stories, into: list) -> list:
     stories = list(stories)
     into.extend(stories)
     return stories
+
+
+def test_strict_fails_on_a_known_bad_file_even_when_nothing_changed(project):
+    """The quick paths reuse the last build's diagnostics; --strict must still fail on them
+    (seen: a lenient build, then a strict one over the same files, exited 0)."""
+    settle(project)
+    project.build()  # lenient: content/broken.md is skipped, recorded in the cache
+    before = tree(project.site)
+    with pytest.raises(DigestError, match="content/broken.md:3"):
+        project.build(strict=True)
+    assert tree(project.site) == before
