@@ -137,8 +137,9 @@ class Library:
         paths = [*self._by_url.get(url, ()), target,
                  *self._by_title.get(title_key(article.title), ())]
         near = {p for key in minhash_keys(body) for p in self._by_minhash.get(key, ())
-                if p in self.items}
-        paths += sorted(near, key=lambda p: (-similarity(self.items[p].sketch, body), p))
+                if p in self.items}  # only the closest text can be the same story by text
+        paths += [max(sorted(near), key=lambda p: similarity(self.items[p].sketch, body))
+                  ] if near else []
         return [self.items[p] for p in dict.fromkeys(paths) if p in self.items]
 
     def free_slug(self, article: Article) -> Article:
