@@ -91,6 +91,7 @@ def test_the_html_capture_wins_whatever_the_order_and_a_rerun_writes_nothing(pro
     assert kept.outlet == "가상경제" and kept.tags and kept.provenance["kind"] == "html"
     assert path.startswith("content/it-과학/") or path.startswith("content/it·과학/")
     assert sorted(o.status for o in first).count("written") >= 1
+    assert not any(o.warnings for o in first)  # what content/ holds has its source URL
     before = {p.name: p.stat().st_mtime_ns for p in (project / "content").rglob("*.md")}
     again = run(project, *reversed(paths))
     assert [o.status for o in again if o.status == "written"] == []
@@ -180,6 +181,15 @@ def test_same_headline_same_day_same_section_gets_its_own_file_name(project):
     assert outcomes[1].path == outcomes[0].path.replace(".md", "-2.md")
     again = run(project, put(project, "b.html", second), put(project, "a.html", first))
     assert [o.status for o in again] == ["unchanged", "unchanged"]
+
+
+def test_a_file_in_content_that_cannot_be_read_is_never_overwritten(project):
+    [first] = run(project, put(project, "page.html", html_page()))
+    broken = project / first.path
+    broken.write_text("---\ntitle: [broken\n---\n손으로 쓰다 만 글\n")
+    [again] = run(project, put(project, "page.html", html_page()))
+    assert again.status == "written" and again.path == first.path.replace(".md", "-2.md")
+    assert broken.read_text().endswith("손으로 쓰다 만 글\n")
 
 
 def test_garbled_page_text_is_refused_with_a_reason(project):

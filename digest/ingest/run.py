@@ -80,7 +80,15 @@ def ingest(inputs: list[str], options: IngestOptions, advance=lambda n: None) ->
                                   serial_below=8, min_chunk=1):
         for found in found_list:
             outcomes.append(_place(found, library, options))
-    return outcomes
+    return _final_warnings(outcomes, library)
+
+
+def _final_warnings(outcomes: list[Outcome], library: Library) -> list[Outcome]:
+    """Warnings stay only on the outcome whose article content/ holds at the end (a page
+    text written first and then replaced by its saved HTML warns of nothing)."""
+    last = {o.path: i for i, o in enumerate(outcomes) if o.status in (WRITTEN, UNCHANGED)}
+    return [o if not o.warnings or (last.get(o.path) == i and o.path in library.items)
+            else replace(o, warnings=()) for i, o in enumerate(outcomes)]
 
 
 def recorded_source(source: Path, project: Path) -> str:
