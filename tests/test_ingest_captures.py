@@ -7,6 +7,7 @@ from __future__ import annotations
 import itertools
 import json
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from click.testing import CliRunner
 from digest.build import BuildOptions, build
 from digest.cli import main
 from digest.config import Config
+from digest.ingest.captures import compare
 from digest.ingest.read import read_source
 from digest.ingest.run import NO_SOURCE_URL, IngestOptions, ingest
 from digest.ingest.sources import read_articles
@@ -118,6 +120,15 @@ def test_a_later_version_mark_wins_in_either_order(project, older_first):
     assert "(종합2보)" in article(text).title and "추가 문단" in text
     assert outcomes[1].status == ("written" if older_first else "duplicate")
     assert "newer version" in outcomes[1].reason
+
+
+def test_a_version_mark_is_one_in_brackets_not_a_word_that_starts_with_it():
+    first = loads("---\ntitle: 종합부동산세 개편\ndate: 2026-11-20 09:00\n---\n본문\n", "a.md",
+                  Config().timezone)[0]
+    marked = replace(first, title="종합부동산세 개편(종합)")
+    assert compare(marked, first).new_wins and compare(marked, first).newer
+    assert not compare(first, marked).new_wins
+    assert compare(replace(first, title="종합부동산세 개편 [2보]"), marked).new_wins
 
 
 def test_an_update_time_only_one_capture_shows_is_no_newer_version(project):

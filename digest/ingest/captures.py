@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from digest.model import Article
 
-_VERSION = re.compile(r"종합\s*(\d*)\s*보?|(\d+)\s*보")
+_VERSION = re.compile(r"[\[(]\s*(?:종합\s*(\d*)\s*보?|(\d+)\s*보)\s*[\])]")  # (종합2보), [2보]
 _FIELDS = ("subtitle", "section", "authors", "dateline", "outlet", "email", "updated", "tags",
            "image", "summary", "related")
 
@@ -79,4 +79,4 @@ def _version_number(title: str) -> int:
 
 def _mark(title: str) -> str:
     match = _VERSION.search(title)
-    return f"({match.group(0)})" if match else "the stored article"
+    return match.group(0) if match else "the stored article"
