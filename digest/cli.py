@@ -317,6 +317,7 @@ def _print_outcomes(outcomes, quiet: bool, dry_run: bool) -> None:
         elif not quiet and outcome.status != "unchanged":
             verb = "would write" if dry_run and outcome.status == "written" else outcome.status
             detail = f" ({_escape(outcome.reason)})" if outcome.reason else ""
+            detail += "".join(f" [yellow]warning: {_escape(w)}[/yellow]" for w in outcome.warnings)
             err.print(f"{verb}: {_escape(outcome.path or '')} <- "
                       f"{_escape(outcome.source)}{detail}")
     if quiet:
@@ -332,6 +333,8 @@ def _print_outcomes(outcomes, quiet: bool, dry_run: bool) -> None:
     for reason, count in Counter(_reason_kind(o.reason) for o in outcomes
                                  if o.status == "failed").most_common():
         table.add_row(f"  failed: {_escape(reason)}", str(count))
+    for warning, count in Counter(w for o in outcomes for w in o.warnings).most_common():
+        table.add_row(f"warning: {_escape(warning)}", str(count))
     err.print(table)
 
 

@@ -140,8 +140,9 @@ def test_an_article_written_by_a_person_is_never_overwritten(project):
     own.parent.mkdir(parents=True)
     own.write_text(f"---\ntitle: {TITLE}\ndate: 2026-11-18T09:00:00+09:00\n---\n\n내 글\n")
     [outcome] = run(project, source(project, "page.txt", PAGE))
-    assert outcome.status == "failed" and "edited by hand" in outcome.reason
-    assert own.read_text().endswith("내 글\n")
+    assert own.read_text().endswith("내 글\n")  # another story by the same name: a new slug
+    assert outcome.status == "written" and outcome.path == own.as_posix().replace(
+        f"{project}/", "").replace(".md", "-2.md")
 
 
 def test_sources_are_never_modified(project):
@@ -235,7 +236,7 @@ def test_cli_report_json_and_exit_code(project, monkeypatch):
     assert strict.exit_code == 1 and "empty.txt" in strict.output
     assert {(Path(r["source"]).name, r["status"]) for r in lines} == {
         ("page.txt", "written"), ("empty.txt", "failed")}
-    assert set(lines[0]) == {"source", "status", "path", "reason"}
+    assert set(lines[0]) == {"source", "status", "path", "reason", "warnings"}
 
 
 def test_cli_reads_stdin(project):

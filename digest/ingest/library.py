@@ -12,10 +12,14 @@ from urllib.parse import urlsplit
 
 from digest.config import Config
 from digest.content import find_sources, load_article
+from digest.ingest.normalize import content_path
 from digest.model import Article
 from digest.store import dumps
 
 NEAR_DUPLICATE = 0.7  # Jaccard similarity of character 5-gram sketches
+SAME_TEXT_TWO_URLS = 0.9  # two source URLs: syndicated copies of one text, not a template
+HEADLINE_AND_TEXT = 0.5  # same headline: share of the shorter text the longer holds
+TOO_SHORT_TO_COMPARE = 20  # sketch hashes (~80 characters): too little text to tell apart
 _VERSION_MARK = re.compile(
     r"\s*[\[(]\s*(?:종합\s*\d*\s*보?|\d+\s*보|속보|1보|2보|3보|상보|update\s*\d*)\s*[\])]\s*",
     re.IGNORECASE)
@@ -87,12 +91,15 @@ class Library:
 
     def __init__(self, project: Path, config: Config):
         self.project = project
+        self.config = config
         self.items: dict[str, Known] = {}
-        self._by_url: dict[str, str] = {}
+        self.taken: set[str] = set()  # every file name and '<day>-<slug>' in use
+        self._by_url: dict[str, list[str]] = {}
         self._by_title: dict[str, list[str]] = {}
         self._by_minhash: dict[int, set[str]] = {}
         for path in find_sources(project / "content"):
             shown = path.relative_to(project).as_posix()
+            self.taken.add(shown)
             article, _ = load_article(path, shown, config)
             if article is not None:
                 self.add(shown, article)
@@ -103,29 +110,92 @@ class Library:
                       title=title_key(article.title), sketch=sketch(article.body),
                       edited=recorded != checksum(article))
         self.items[path] = known
+        self.taken |= {path, _stem(content_path(article, self.config))}
         if known.url:
-            self._by_url.setdefault(known.url, path)
+            self._by_url.setdefault(known.url, []).append(path)
         self._by_title.setdefault(known.title, []).append(path)
         for key in minhash_keys(known.sketch):
             self._by_minhash.setdefault(key, set()).add(path)
 
+    def remove(self, path: str) -> None:
+        """Forget a stored article (its file was replaced by one at another path)."""
+        known = self.items.pop(path, None)
+        if known is not None:
+            self.taken -= {path, _stem(content_path(known.article, self.config))}
+
     def match(self, article: Article, target: str) -> tuple[Known | None, str]:
-        """New article -> the stored article it repeats (or updates), and why they match."""
-        if target in self.items:
-            return self.items[target], "same file name"
-        url = url_key(article.source_url)
-        if url and url in self._by_url:
-            return self.items[self._by_url[url]], "same source URL"
-        for path in self._by_title.get(title_key(article.title), ()):
-            if _close_in_time(self.items[path].article.date, article.date):
-                return self.items[path], "same headline"
+        """New article -> the stored article of the same story, and the evidence for it."""
         body = sketch(article.body)
-        candidates = {p for key in minhash_keys(body) for p in self._by_minhash.get(key, ())}
-        best = max((self.items[p] for p in sorted(candidates)),
-                   key=lambda k: similarity(k.sketch, body), default=None)
-        if best is not None and similarity(best.sketch, body) >= NEAR_DUPLICATE:
-            return best, "near-identical text"
+        for known in self._candidates(article, target, body):
+            why = same_story(article, body, known)
+            if why:
+                return known, why
         return None, ""
+
+    def _candidates(self, article: Article, target: str, body: frozenset[int]) -> list[Known]:
+        url = url_key(article.source_url)
+        paths = [*self._by_url.get(url, ()), target,
+                 *self._by_title.get(title_key(article.title), ())]
+        near = {p for key in minhash_keys(body) for p in self._by_minhash.get(key, ())
+                if p in self.items}  # only the closest text can be the same story by text
+        paths += [max(sorted(near), key=lambda p: similarity(self.items[p].sketch, body))
+                  ] if near else []
+        return [self.items[p] for p in dict.fromkeys(paths) if p in self.items]
+
+    def free_slug(self, article: Article) -> Article:
+        """Article -> itself, or with '-2', '-3'... on its slug when its file name or its URL
+        (day and slug) belongs to another story."""
+        candidate, n = article, 1
+        while content_path(candidate, self.config) in self.taken or \
+                _stem(content_path(candidate, self.config)) in self.taken:
+            n += 1
+            candidate = replace(article, slug=f"{article.slug}-{n}")
+        return candidate
+
+
+def _stem(path: str) -> str:
+    return path.rsplit("/", 1)[-1].removesuffix(".md")
+
+
+def same_story(article: Article, body: frozenset[int], known: Known) -> str:
+    """Why a new article is the stored one's story ('' when it is not): the same source URL,
+    near-identical text, or the same headline backed by the text (or, when one text is too
+    short to compare, by the same publication minute and no other outlet)."""
+    url = url_key(article.source_url)
+    if url and url == known.url:
+        return "same source URL"
+    text = similarity(known.sketch, body)
+    if url and known.url:  # two addresses: only the same text makes them one story
+        return "near-identical text" if text >= SAME_TEXT_TWO_URLS else ""
+    if text >= NEAR_DUPLICATE:
+        return "near-identical text"
+    old = known.article
+    if title_key(article.title) != known.title or not _close_in_time(old.date, article.date):
+        return ""
+    if containment(known.sketch, body) >= HEADLINE_AND_TEXT:
+        return "same headline and text"
+    too_short = min(len(known.sketch), len(body)) < TOO_SHORT_TO_COMPARE
+    if too_short and _same_minute(old.date, article.date) and \
+            not _different_outlets(old.outlet, article.outlet):
+        return "same headline and publication time"  # a capture that kept only a scrap
+    return ""
+
+
+def containment(a: frozenset[int], b: frozenset[int]) -> float:
+    """How much of the smaller sketch the larger holds (a short capture inside a long one)."""
+    return len(a & b) / min(len(a), len(b)) if a and b else 0.0
+
+
+def _same_minute(a: datetime, b: datetime) -> bool:
+    try:
+        return abs((a - b).total_seconds()) < 60
+    except TypeError:
+        return False
+
+
+def _different_outlets(a: str | None, b: str | None) -> bool:
+    a, b = ("".join((x or "").split()).casefold() for x in (a, b))
+    return bool(a and b) and a not in b and b not in a
 
 
 def _close_in_time(a: datetime, b: datetime) -> bool:
@@ -133,21 +203,3 @@ def _close_in_time(a: datetime, b: datetime) -> bool:
         return abs((a - b).total_seconds()) <= 3 * 86400
     except TypeError:  # one naive, one aware
         return a.date() == b.date()
-
-
-def is_newer_version(new: Article, old: Article) -> bool:
-    """Whether `new` is a later version of the story in `old` (a later update or version mark)."""
-    new_time, old_time = new.updated or new.date, old.updated or old.date
-    try:
-        if new_time > old_time:
-            return True
-    except TypeError:
-        pass
-    return _version_number(new.title) > _version_number(old.title)
-
-
-def _version_number(title: str) -> int:
-    match = re.search(r"종합\s*(\d*)\s*보?|(\d+)\s*보", title)
-    if not match:
-        return 0
-    return int(match.group(1) or match.group(2) or 1) + 1

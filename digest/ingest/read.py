@@ -44,6 +44,7 @@ def read_source(data: bytes) -> Decoded:
     if _looks_binary(data):
         raise UnreadableSource("binary file (not text, HTML, a feed or Markdown)")
     text, encoding = decode(data)
+    text, encoding = unmangle(text, encoding)
     return Decoded(text=text, encoding=encoding, kind=detect_kind(text))
 
 
@@ -85,6 +86,41 @@ def _declared_charsets(data: bytes) -> list[str]:
         if name not in names:
             names.append(name)
     return names
+
+
+_HANGUL = re.compile("[\uac00-\ud7a3]")
+_HANJA = re.compile("[\u4e00-\u9fff\uf900-\ufaff]")
+_GARBLED_WORD = re.compile("[\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7a3]"
+                           "[\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7a3\ufffd]{2,7}")
+
+
+def _as_utf8_bytes(error: UnicodeEncodeError) -> tuple[bytes, int]:
+    """Encoding error handler: a character the legacy codec lacks keeps its UTF-8 bytes, and
+    U+FFFD (bytes the browser already lost) becomes a byte that is never valid UTF-8."""
+    bad = error.object[error.start:error.end]
+    return b"".join(b"\xff" if c == "\ufffd" else c.encode() for c in bad), error.end
+
+
+codecs.register_error("digest-utf8", _as_utf8_bytes)
+
+
+def unmangle(text: str, encoding: str) -> tuple[str, str]:
+    """Text that is UTF-8 shown as EUC-KR (mojibake, '肄붾줈��19') -> the text repaired, or
+    UnreadableSource when the browser that saved it lost bytes (U+FFFD) beyond repair."""
+    hangul = len(_HANGUL.findall(text))
+    if hangul < 10 or len(_HANJA.findall(text)) < hangul * 0.05:
+        return text, encoding  # mojibake of Korean is thick with rare Hanja
+    repaired = text.encode("cp949", "digest-utf8").decode("utf-8", "replace")
+    if len(_HANGUL.findall(repaired)) < hangul * 0.3:
+        return text, encoding  # Korean text with Hanja in it, not mojibake
+    lost = repaired.count("\ufffd")
+    if lost:
+        sample = _GARBLED_WORD.search(text)
+        example = f" (e.g. {sample.group(0)!r})" if sample else ""
+        raise UnreadableSource(f"garbled text that cannot be repaired: UTF-8 shown as EUC-KR "
+                               f"when it was saved, {lost} characters lost{example}; save the "
+                               "page again, or ingest its saved HTML")
+    return repaired, f"{encoding} (repaired: UTF-8 shown as EUC-KR)"
 
 
 def detect_kind(text: str) -> str:

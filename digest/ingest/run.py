@@ -10,7 +10,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from digest.config import Config
-from digest.ingest.library import Library, is_newer_version, same_content, with_checksum
+from digest.ingest.captures import compare
+from digest.ingest.library import Known, Library, same_content, with_checksum
 from digest.ingest.normalize import content_path, section_key
 from digest.ingest.sources import STDIN, Found, expand, read_articles
 from digest.model import Article
@@ -37,10 +38,11 @@ class Outcome:
     path: str | None = None
     reason: str | None = None
     entry: int | None = None
+    warnings: tuple[str, ...] = ()
 
     def as_json(self) -> dict:
         report = {"source": self.source, "status": self.status, "path": self.path,
-                  "reason": self.reason}
+                  "reason": self.reason, "warnings": list(self.warnings)}
         return report | ({"entry": self.entry} if self.entry is not None else {})
 
 
@@ -78,7 +80,15 @@ def ingest(inputs: list[str], options: IngestOptions, advance=lambda n: None) ->
                                   serial_below=8, min_chunk=1):
         for found in found_list:
             outcomes.append(_place(found, library, options))
-    return outcomes
+    return _final_warnings(outcomes, library)
+
+
+def _final_warnings(outcomes: list[Outcome], library: Library) -> list[Outcome]:
+    """Warnings stay only on the outcome whose article content/ holds at the end (a page
+    text written first and then replaced by its saved HTML warns of nothing)."""
+    last = {o.path: i for i, o in enumerate(outcomes) if o.status in (WRITTEN, UNCHANGED)}
+    return [o if not o.warnings or (last.get(o.path) == i and o.path in library.items)
+            else replace(o, warnings=()) for i, o in enumerate(outcomes)]
 
 
 def recorded_source(source: Path, project: Path) -> str:
@@ -93,27 +103,58 @@ def recorded_source(source: Path, project: Path) -> str:
 
 def _place(found: Found, library: Library, options: IngestOptions) -> Outcome:
     """Decide what one found article means for content/, and write it if it is new."""
-    def outcome(status: str, path: str | None = None, reason: str | None = None) -> Outcome:
+    def outcome(status: str, path: str | None = None, reason: str | None = None,
+                article: Article | None = None) -> Outcome:
         return Outcome(source=found.source, status=status, path=path, reason=reason,
-                       entry=found.entry)
+                       entry=found.entry, warnings=warnings(article))
 
     if found.article is None:
         return outcome(FAILED, reason=found.reason)
-    target = content_path(found.article, options.config)
-    known, why = library.match(found.article, target)
+    article = found.article
+    known, why = library.match(article, content_path(article, options.config))
     if known is None:
-        return _write(found.article, target, library, options, outcome,
-                      reason=_section_note(found.article, options.config))
-    if same_content(known.article, found.article):
-        return outcome(UNCHANGED, known.path)
-    if known.path == target or is_newer_version(found.article, known.article):
-        if known.edited and not options.force:
-            return outcome(FAILED, known.path, f"{known.path} was edited by hand; "
-                                               "not overwritten (use --force)")
-        updated = replace(found.article, slug=known.article.slug)
-        return _write(updated, known.path, library, options, outcome,
-                      reason=f"updated {known.path} ({why}, newer version)")
-    return outcome(DUPLICATE, known.path, f"same article as {known.path} ({why})")
+        article = library.free_slug(article)
+        return _write(article, content_path(article, options.config), library, options,
+                      outcome, reason=_section_note(article, options.config))
+    if same_content(known.article, replace(article, slug=known.article.slug)):
+        return outcome(UNCHANGED, known.path, article=known.article)
+    verdict = compare(article, known.article)
+    if not verdict.new_wins:
+        kept = "a newer version" if verdict.newer else "the richer capture"
+        kept = "the one edited by hand" if known.edited else kept
+        return outcome(DUPLICATE, known.path, f"same article as {known.path} ({why}; kept "
+                                              f"{kept}: {verdict.why})")
+    if known.edited and not options.force:
+        return outcome(FAILED, known.path, f"{known.path} was edited by hand; "
+                                           "not overwritten (use --force)")
+    if verdict.newer:  # a later version keeps its slug, so its URL
+        article = replace(article, slug=known.article.slug)
+    article, path = _moved(article, known, library, options)
+    reason = (f"updated {known.path} ({why}; newer version: {verdict.why})" if verdict.newer
+              else f"replaced {known.path} ({why}; richer capture: {verdict.why})")
+    return _write(article, path, library, options, outcome, reason, replaces=known.path)
+
+
+def _moved(article: Article, known: Known, library: Library,
+           options: IngestOptions) -> tuple[Article, str]:
+    """The capture replacing a stored one -> itself at its own file name (its section and
+    slug), or at the stored one's file name when its own is taken by another story."""
+    library.remove(known.path)
+    own = library.free_slug(article)
+    if own.slug != article.slug:
+        own = replace(article, slug=known.article.slug)
+        return own, known.path
+    return own, content_path(own, options.config)
+
+
+def warnings(article: Article | None) -> tuple[str, ...]:
+    """What a reader of the stored article will miss: a link to the original."""
+    if article is None or article.source_url:
+        return ()
+    return (NO_SOURCE_URL,)
+
+
+NO_SOURCE_URL = "no source URL: the page cannot link to the original"
 
 
 def _section_note(article: Article, config: Config) -> str | None:
@@ -125,15 +166,19 @@ def _section_note(article: Article, config: Config) -> str | None:
 
 
 def _write(article: Article, path: str, library: Library, options: IngestOptions, outcome,
-           reason: str | None) -> Outcome:
+           reason: str | None, replaces: str | None = None) -> Outcome:
     article = with_checksum(replace(article, path=path))
     if not options.dry_run:
         try:
             write_atomically(options.project / path, dumps(article))
+            if replaces and replaces != path:
+                (options.project / replaces).unlink(missing_ok=True)
         except OSError as exc:
             return outcome(FAILED, path, f"cannot write: {exc.strerror or exc}")
+    if replaces:
+        library.remove(replaces)
     library.add(path, article)
-    return outcome(WRITTEN, path, reason)
+    return outcome(WRITTEN, path, reason, article=article)
 
 
 TEMPORARY_SUFFIX = ".tmp"
