@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from digest.ingest import chrome
+from digest.ingest.html import _aligned, extract_html
 from digest.ingest.text import extract_text
 
 HEAD = "가상일보\n경제\n물가 잡기 나선 정부, 공공요금 동결 검토\n입력 2026-11-18 09:12\n"
@@ -102,3 +103,52 @@ def test_a_page_whose_text_is_one_short_line():
     found = extract_text(page("디지털뉴스부\n공유\n", body="눈 내린 골목을 걷는 고양이 한 마리\n",
                               after="Copyrights ⓒ 가상일보. 무단전재 및 재배포 금지\n"))
     assert found.body == "눈 내린 골목을 걷는 고양이 한 마리" and found.subtitle is None
+
+
+def html_page(article: str, description: str = "정부가 공공요금 동결을 검토한다.") -> str:
+    return f"""<!doctype html><html lang="ko"><head><meta charset="utf-8">
+<meta property="og:title" content="물가 잡기 나선 정부, 공공요금 동결 검토">
+<meta property="og:site_name" content="가상일보">
+<meta property="og:description" content="{description}">
+<meta property="article:published_time" content="2026-11-18T09:12:00+09:00"></head>
+<body><nav><a href="/">홈</a> <a href="/economy">경제</a></nav>
+<h2>물가 잡기 나선 정부, 공공요금 동결 검토</h2>
+<p>입력 2026-11-18 09:12</p>
+<div class="tools"><button>공유하기</button><button>링크 복사하기</button></div>
+{article}
+<footer>Copyright ⓒ 가상일보. 무단전재 및 재배포 금지</footer></body></html>"""
+
+
+ARTICLE = "<article>" + "".join(f"<p>{p}</p>" for p in PROSE.splitlines()) + (
+    f"<p>{LAST}</p><p>가상일보 김하늘 기자 haneul@gasang.example</p>"
+    "<p>Copyright ⓒ 가상일보. 무단전재 및 재배포 금지</p><p>#공공요금 #물가</p></article>")
+
+
+def test_html_body_ends_before_the_copyright_line_and_hashtags():
+    found = extract_html(html_page(ARTICLE))
+    assert found.body.endswith("가상일보 김하늘 기자 haneul@gasang.example"), found.body[-80:]
+    assert found.body.startswith("정부가 내년")
+
+
+def test_html_summary_stops_at_the_copyright_line():
+    summary = "정부가 공공요금 동결을 검토한다. ⓒ 가상일보 무단전재 금지"
+    found = extract_html(html_page(ARTICLE, summary))
+    assert found.summary == "정부가 공공요금 동결을 검토한다"
+
+
+def test_html_main_text_set_against_the_text_after_the_date_line():
+    anchored = "\n\n".join(PROSE.splitlines())
+    flat = "해당 기사를 북마크했습니다. " + " ".join(PROSE.splitlines())
+    rules = {"body": "trafilatura main text"}
+    assert _aligned(flat, anchored, rules) == anchored and "one flat block" in rules["body"]
+    teasers = "\n\n".join(["다른 기사 제목 하나", "다른 기사 제목 둘", *PROSE.splitlines()])
+    assert _aligned(teasers, anchored, dict(rules)) == anchored
+    late = "\n\n".join(PROSE.splitlines()[1:])
+    assert _aligned(late, anchored, dict(rules)) == anchored
+
+
+def test_html_tv_report_drops_the_hand_over():
+    report = ("<article><p>[앵커]</p><p>정부가 공공요금 동결을 검토합니다.</p>"
+              "<p>김하늘 기자입니다.</p><p>[리포트]</p>" + ARTICLE[9:])
+    found = extract_html(html_page(report))
+    assert "기자입니다" not in found.body and LAST in found.body

@@ -119,20 +119,49 @@ def clean_body(paragraphs: list[str]) -> list[str]:
                                            or is_credit_fragment(paragraphs[start])):
         start += 1
     kept: list[str] = []
-    seen: set[str] = set()
-    for paragraph in paragraphs[start:]:
+    for paragraph in _without_copy(paragraphs[start:]):
         if kept and is_tail(paragraph):
             break
-        key = re.sub(r"\s+", "", paragraph)
-        if HANDOVER.match(paragraph) or (len(key) >= 30 and key in seen):
-            continue
-        seen.add(key)
-        kept.append(paragraph)
+        if not HANDOVER.match(paragraph):
+            kept.append(paragraph)
     while len(kept) > 1 and is_chrome(kept[-1]):
         kept.pop()
+    return kept
+
+
+def _without_copy(paragraphs: list[str]) -> list[str]:
+    """Paragraphs -> the same with a second copy of the text (a print layout) cut off from
+    where it starts, and any other paragraph of 20+ characters said twice kept once."""
+    first_seen: dict[str, int] = {}
+    kept: list[str] = []
+    for index, paragraph in enumerate(paragraphs):
+        key = re.sub(r"\s+", "", paragraph)
+        earlier = first_seen.get(key) if len(paragraph) >= 20 else None
+        if earlier is None:
+            first_seen.setdefault(key, index)
+            kept.append(paragraph)
+            continue
+        following = paragraphs[index + 1:index + 2]
+        if following and paragraphs[earlier + 1:earlier + 2] == following:
+            while kept and len(kept[-1]) < 60 and not _SENTENCE_END.search(kept[-1]):
+                kept.pop()  # the copy's own headline, dates and markers
+            return kept
     return kept
 
 
 def is_credit_fragment(line: str) -> bool:
     """A credit left without its photo at the top of a body ('/연합뉴스')."""
     return bool(re.match(r"^/\s*\S{2,12}$", line))
+
+
+_COPYRIGHT = re.compile(r"[<\[(]?\s*(?:저작권자|Copyrights?\s*(?:ⓒ|©|\(c\))|ⓒ|©|무단\s*전재)",
+                        re.IGNORECASE)
+
+
+def without_copyright(text: str | None) -> str | None:
+    """A summary that runs into the page's copyright line -> the part before it."""
+    if not text:
+        return text
+    match = _COPYRIGHT.search(text)
+    cut = text[:match.start()].rstrip(" ,.·|[(<-") if match else text
+    return cut or None

@@ -12,7 +12,7 @@ import htmldate
 import trafilatura
 from bs4 import BeautifulSoup
 
-from digest.ingest import korean
+from digest.ingest import chrome, korean
 from digest.ingest.extracted import Extracted
 from digest.ingest.text import extract_text
 from digest.text import nfc
@@ -85,6 +85,10 @@ def extract_html(text: str) -> Extracted | None:
             ("scraped-text rules", fallback.outlet if fallback else None)]),
     }
     body = _without_headline(body, fields["title"])
+    if korean_page:  # the chrome and layout rules know Korean pages
+        body = "\n\n".join(chrome.clean_body(body.split("\n\n")))
+        if fallback and rules["body"].startswith("trafilatura"):
+            body = _aligned(body, fallback.body, rules)
     if fallback and fallback.title and fields["title"] and fallback.title != fields["title"] \
             and len(fallback.title) >= 8 and fallback.title in fields["title"]:
         fields["title"] = fallback.title  # the headline without the site's decoration
@@ -98,16 +102,45 @@ def extract_html(text: str) -> Extracted | None:
             fallback.email if fallback else None),
         source_url=_canonical(soup, meta, ld),
         image=meta.get("og:image") or _image(ld.get("image")),
-        summary=meta.get("og:description") or meta.get("description"),
+        summary=chrome.without_copyright(meta.get("og:description") or meta.get("description")),
         tags=_tags(meta, ld),
         related=fallback.related if fallback else (),
         rules=rules)
 
 
 def _without_headline(body: str, title: str | None) -> str:
-    """A body that opens with the headline (trafilatura keeps the <h1>) -> the body after it."""
-    first, _, rest = body.partition("\n\n")
-    return rest if title and rest and _fold(first) == _fold(title) else body
+    """A body that opens with the page's header (trafilatura keeps the <h1>, and sometimes the
+    blocks above it and the date line) -> the body after the headline or date line."""
+    paragraphs = body.split("\n\n")
+    header = 0
+    for index, paragraph in enumerate(paragraphs[:8]):
+        line = paragraph.lstrip("-\\ ")
+        dated = len(line) <= 60 and any(d.label for d in korean.find_dates(line))
+        if dated or (title and _fold(line) == _fold(title)):
+            header = index + 1
+    return "\n\n".join(paragraphs[header:]) if paragraphs[header:] else body
+
+
+def _aligned(body: str, anchored: str, rules: dict[str, str]) -> str:
+    """trafilatura's body set against the text found after the page's date line: a body
+    flattened into one block gives way to it, a body that starts before it (menus, teasers)
+    is cut to where it starts, and one that lost its opening lines gets them back."""
+    ours, theirs = body.split("\n\n"), anchored.split("\n\n")
+    keys, their_keys = [_fold(p) for p in ours], [_fold(p) for p in theirs]
+    if not their_keys[0] or len(their_keys[0]) < 10:
+        return body
+    if len(ours) == 1 and len(theirs) > 1 and their_keys[0] in keys[0]:
+        rules["body"] = "scraped-text rules on the visible text (main text was one flat block)"
+        return anchored
+    start = next((i for i, k in enumerate(keys[:10]) if their_keys[0] in k), None)
+    if start:
+        rules["body"] += ", from where the text after the date line starts"
+        return "\n\n".join(ours[start:])
+    lost = next((i for i, k in enumerate(their_keys[:6]) if k == keys[0]), None)
+    if lost:
+        rules["body"] += ", with the opening lines it missed"
+        return "\n\n".join(theirs[:lost] + ours)
+    return body
 
 
 def _fold(name: str) -> str:
