@@ -145,6 +145,17 @@ def test_html_main_text_set_against_the_text_after_the_date_line():
     assert _aligned(teasers, anchored, dict(rules)) == anchored
     late = "\n\n".join(PROSE.splitlines()[1:])
     assert _aligned(late, anchored, dict(rules)) == anchored
+    elsewhere = "\n\n".join(["다른 기사 제목 하나입니다", "다른 기사 제목 둘입니다"])
+    assert _aligned(elsewhere, anchored, dict(rules)) == anchored
+    cut = PROSE.splitlines()[:2] + ["가상일보 김하늘 기자"]
+    ending = "\n\n".join([*PROSE.splitlines(), "회의 모습. 사진=가상일보"])
+    assert _aligned("\n\n".join(cut), ending, dict(rules)).split("\n\n") == [
+        *PROSE.splitlines(), "가상일보 김하늘 기자"]
+
+
+def test_a_short_closing_sentence_stays_in_the_body():
+    found = extract_text(page("", after="자세한 내용은 영상으로 보시죠.\n공유하기\n"))
+    assert found.body.endswith("자세한 내용은 영상으로 보시죠.")
 
 
 def test_html_tv_report_drops_the_hand_over():

@@ -132,15 +132,34 @@ def _aligned(body: str, anchored: str, rules: dict[str, str]) -> str:
     if len(ours) == 1 and len(theirs) > 1 and their_keys[0] in keys[0]:
         rules["body"] = "scraped-text rules on the visible text (main text was one flat block)"
         return anchored
+    whole = "".join(keys)
+    if not any(k in whole for k in their_keys if len(k) >= 10):
+        rules["body"] = "scraped-text rules on the visible text (main text held none of it)"
+        return anchored
     start = next((i for i, k in enumerate(keys[:10]) if their_keys[0] in k), None)
     if start:
         rules["body"] += ", from where the text after the date line starts"
-        return "\n\n".join(ours[start:])
+        ours, keys = ours[start:], keys[start:]
     lost = next((i for i, k in enumerate(their_keys[:6]) if k == keys[0]), None)
     if lost:
         rules["body"] += ", with the opening lines it missed"
-        return "\n\n".join(theirs[:lost] + ours)
-    return body
+        ours, keys = theirs[:lost] + ours, their_keys[:lost] + keys
+    return "\n\n".join(_with_lost_end(ours, keys, theirs, their_keys, rules))
+
+
+def _with_lost_end(ours: list[str], keys: list[str], theirs: list[str], their_keys: list[str],
+                   rules: dict[str, str]) -> list[str]:
+    """A main text that stops early (an ad box cut a paragraph) -> the closing paragraphs
+    found after the same paragraph in the text after the date line put back."""
+    for index in range(len(ours) - 1, max(-1, len(ours) - 4), -1):
+        if keys[index] in their_keys:
+            after = their_keys.index(keys[index]) + 1
+            missed = [p for p, k in zip(theirs[after:], their_keys[after:], strict=True)
+                      if k not in keys and len(p) >= 20 and not chrome.is_credit(p)]
+            if missed:
+                rules["body"] += ", with the closing lines it missed"
+            return ours[:index + 1] + missed + ours[index + 1:]
+    return ours
 
 
 def _fold(name: str) -> str:

@@ -251,7 +251,8 @@ def _block_end(lines: list[str], first: int) -> tuple[int, int, str]:
             continue  # a TV anchor hands over to the reporter: the report follows
         if _is_trailing_byline(line):
             return last_prose + 1, chars, "the closing byline"
-        if is_prose(line) or (index == first and _opens_body(line)):
+        if is_prose(line) or (index == first and _opens_body(line)) or (
+                index > first and gap == 0 and _opens_sentence(line)):
             last_prose, gap = index, 0
             chars += len(line)
         elif line:
