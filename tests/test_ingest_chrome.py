@@ -3,6 +3,8 @@ that have the structure of real Korean news pages)."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from digest.ingest import chrome
@@ -163,3 +165,29 @@ def test_html_tv_report_drops_the_hand_over():
               "<p>김하늘 기자입니다.</p><p>[리포트]</p>" + ARTICLE[9:])
     found = extract_html(html_page(report))
     assert "기자입니다" not in found.body and LAST in found.body
+
+
+def scripted_page(script: str) -> str:
+    return f"""<!doctype html><html lang="ko"><head><meta charset="utf-8">
+<meta property="og:title" content="물가 잡기 나선 정부, 공공요금 동결 검토">
+<meta property="og:description" content="물가 잡기 나선 정부">
+<meta property="article:published_time" content="2026-11-18T09:12:00+09:00">
+{script}</head><body><div id="app" hidden></div></body></html>"""
+
+
+def test_a_page_rendered_by_scripts_gives_the_text_in_its_application_state():
+    elements = [{"type": "image", "caption": "회의 모습"},
+                *({"type": "text", "content": f"<b>{p}</b>"} for p in PROSE.splitlines()),
+                {"type": "raw_html", "content": "<a href='/x'>▲ 다른 기사</a>"}]
+    state = json.dumps({"_id": "X1", "content_elements": elements}, ensure_ascii=False)
+    found = extract_html(scripted_page(f"<script>Fusion.globalContent={state};</script>"))
+    assert found.body.split("\n\n") == PROSE.splitlines()
+    assert "the page's own data" in found.rules["body"]
+
+
+def test_a_page_rendered_by_scripts_gives_the_json_ld_article_body():
+    ld = json.dumps({"@type": "NewsArticle", "headline": "물가 잡기 나선 정부",
+                     "datePublished": "2026-11-18T09:12:00+09:00",
+                     "articleBody": PROSE.replace("\n", "<br>")}, ensure_ascii=False)
+    found = extract_html(scripted_page(f'<script type="application/ld+json">{ld}</script>'))
+    assert found.body.split("\n\n") == PROSE.splitlines()

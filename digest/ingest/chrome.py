@@ -71,9 +71,14 @@ def is_chrome(line: str) -> bool:
     return ui / hangul >= 0.5
 
 
+def hands_over(line: str) -> bool:
+    """A TV anchor's hand-over to the reporter ('김수연 기자입니다.')."""
+    return len(line) < 60 and ("기자" in line or "특파원" in line) and bool(HANDOVER.match(line))
+
+
 def is_handover(line: str) -> bool:
     """A TV anchor's hand-over to the reporter, or a studio marker such as '[앵커]'."""
-    return bool(HANDOVER.match(line) or is_tv_marker(line))
+    return hands_over(line) or is_tv_marker(line)
 
 
 def is_tv_marker(line: str) -> bool:
@@ -96,7 +101,7 @@ def is_deck_line(line: str) -> bool:
     not chrome, not a credit, date, byline or hand-over."""
     if not 6 <= len(line) <= 100 or not _HANGUL.search(line) or " " not in line:
         return False
-    if is_chrome(line) or is_handover(line) or is_credit(line) or _SENTENCE_END.search(line):
+    if _SENTENCE_END.search(line) or is_chrome(line) or is_handover(line) or is_credit(line):
         return False
     return not (korean.find_dates(line) or korean.parse_byline(line)
                 or korean.LABEL_ONLY_RE.match(line) or korean.EMAIL_RE.search(line)
@@ -122,7 +127,7 @@ def clean_body(paragraphs: list[str]) -> list[str]:
     for paragraph in _without_copy(paragraphs[start:]):
         if kept and is_tail(paragraph):
             break
-        if not HANDOVER.match(paragraph):
+        if not hands_over(paragraph):
             kept.append(paragraph)
     while len(kept) > 1 and is_chrome(kept[-1]):
         kept.pop()

@@ -13,6 +13,7 @@ import trafilatura
 from bs4 import BeautifulSoup
 
 from digest.ingest import chrome, korean
+from digest.ingest.embedded import embedded_body
 from digest.ingest.extracted import Extracted
 from digest.ingest.text import extract_text
 from digest.text import nfc
@@ -34,12 +35,16 @@ def extract_html(text: str) -> Extracted | None:
     meta = _meta_tags(soup)
     ld_items = _json_ld_items(soup)
     ld = _json_ld_article(ld_items)
+    data_body = embedded_body(soup, ld)  # before _visible_text drops the scripts
     visible = _visible_text(soup)
     fallback = extract_text(visible)
     rules: dict[str, str] = {"body": "trafilatura main text"}
     body = _main_text(text)
     if not body and fallback:
         body, rules["body"] = fallback.body, "scraped-text rules on the visible text"
+    if data_body and (len(data_body) > 2 * len(body) or (  # the visible text is empty, partial
+            "\n\n" not in body and "\n\n" in data_body and _fold(body) in _fold(data_body))):
+        body, rules["body"] = data_body, "the page's own data (JSON-LD or application state)"
     if not body and (meta.get("og:description") or meta.get("description")):
         # Pages that render their text with scripts hold only a summary in the HTML.
         body = meta.get("og:description") or meta.get("description")

@@ -247,7 +247,7 @@ def _block_end(lines: list[str], first: int) -> tuple[int, int, str]:
         line = lines[index]
         if korean.END_RE.match(line) or korean.TEASER_RE.match(line):
             return last_prose + 1, chars, "an end mark"
-        if chrome.HANDOVER.match(line):
+        if chrome.hands_over(line):
             continue  # a TV anchor hands over to the reporter: the report follows
         if _is_trailing_byline(line):
             return last_prose + 1, chars, "the closing byline"
