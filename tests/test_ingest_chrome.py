@@ -191,3 +191,14 @@ def test_a_page_rendered_by_scripts_gives_the_json_ld_article_body():
                      "articleBody": PROSE.replace("\n", "<br>")}, ensure_ascii=False)
     found = extract_html(scripted_page(f'<script type="application/ld+json">{ld}</script>'))
     assert found.body.split("\n\n") == PROSE.splitlines()
+
+
+@pytest.mark.parametrize("hidden", [
+    '<div style="display: none">지난 기사 다시 읽기 안내</div>',
+    '<div hidden>지난 기사 다시 읽기 안내</div>', '<button>지난 기사 다시 읽기 안내</button>',
+    '<div role="dialog">지난 기사 다시 읽기 안내</div>'])
+def test_html_hidden_and_interface_elements_are_not_read_as_a_deck(hidden):
+    visible = html_page("<p>공공요금 동결 검토</p>" + ARTICLE)
+    assert extract_html(visible).subtitle == "공공요금 동결 검토"
+    found = extract_html(html_page(hidden + ARTICLE))
+    assert found.subtitle is None, found.subtitle

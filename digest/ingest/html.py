@@ -252,10 +252,26 @@ def _breadcrumb_section(items: list[dict]) -> str | None:
     return None
 
 
+# Interface elements: buttons, form controls, players, and what the page hides.
+_INTERFACE_TAGS = ["script", "style", "noscript", "template", "svg", "button", "select",
+                   "textarea", "video", "audio", "iframe"]
+_INTERFACE_ROLES = {"button", "dialog", "alertdialog", "tooltip", "toolbar"}
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+
+
 def _visible_text(soup: BeautifulSoup) -> str:
-    for tag in soup(["script", "style", "noscript", "template", "svg"]):
+    for tag in soup(_INTERFACE_TAGS):
+        tag.decompose()
+    for tag in soup.find_all(_is_interface):
         tag.decompose()
     return soup.get_text("\n")
+
+
+def _is_interface(tag: Any) -> bool:
+    attrs = tag.attrs
+    return bool(attrs) and ("hidden" in attrs or attrs.get("aria-hidden") == "true"
+                            or attrs.get("role") in _INTERFACE_ROLES
+                            or bool(_HIDDEN_STYLE.search(attrs.get("style") or "")))
 
 
 def _lang(soup: BeautifulSoup) -> str | None:
