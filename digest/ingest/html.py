@@ -38,17 +38,8 @@ def extract_html(text: str) -> Extracted | None:
     data_body = embedded_body(soup, ld)  # before _visible_text drops the scripts
     visible = _visible_text(soup)
     fallback = extract_text(visible)
-    rules: dict[str, str] = {"body": "trafilatura main text"}
-    body = _main_text(text)
-    if not body and fallback:
-        body, rules["body"] = fallback.body, "scraped-text rules on the visible text"
-    if data_body and (len(data_body) > 2 * len(body) or (  # the visible text is empty, partial
-            "\n\n" not in body and "\n\n" in data_body and _fold(body) in _fold(data_body))):
-        body, rules["body"] = data_body, "the page's own data (JSON-LD or application state)"
-    if not body and (meta.get("og:description") or meta.get("description")):
-        # Pages that render their text with scripts hold only a summary in the HTML.
-        body = meta.get("og:description") or meta.get("description")
-        rules["body"] = "meta description (the page has no article text without scripts)"
+    rules: dict[str, str] = {}
+    body = _body(text, data_body, fallback, meta, rules)
     if not body:
         return None
     lang = _lang(soup) or (fallback.lang if fallback else None)
@@ -91,9 +82,7 @@ def extract_html(text: str) -> Extracted | None:
     }
     body = _without_headline(body, fields["title"])
     if korean_page:  # the chrome and layout rules know Korean pages
-        body = "\n\n".join(chrome.clean_body(body.split("\n\n")))
-        if fallback and rules["body"].startswith("trafilatura"):
-            body = _aligned(body, fallback.body, rules)
+        body = _korean_body(body, fallback, rules)
     if fallback and fallback.title and fields["title"] and fallback.title != fields["title"] \
             and len(fallback.title) >= 8 and fallback.title in fields["title"]:
         fields["title"] = fallback.title  # the headline without the site's decoration
@@ -124,6 +113,31 @@ def _without_headline(body: str, title: str | None) -> str:
         if dated or (title and _fold(line) == _fold(title)):
             header = index + 1
     return "\n\n".join(paragraphs[header:]) if paragraphs[header:] else body
+
+
+def _body(html: str, data_body: str | None, fallback: Extracted | None, meta: dict[str, str],
+          rules: dict[str, str]) -> str:
+    """The article text: trafilatura's main text, else the visible text's; the page's own
+    data when the visible text is empty, partial or flattened; else the meta description."""
+    body, rules["body"] = _main_text(html), "trafilatura main text"
+    if not body and fallback:
+        body, rules["body"] = fallback.body, "scraped-text rules on the visible text"
+    if data_body and (len(data_body) > 2 * len(body) or (
+            "\n\n" not in body and "\n\n" in data_body and _fold(body) in _fold(data_body))):
+        body, rules["body"] = data_body, "the page's own data (JSON-LD or application state)"
+    if not body and (meta.get("og:description") or meta.get("description")):
+        # Pages that render their text with scripts hold only a summary in the HTML.
+        body = meta.get("og:description") or meta.get("description") or ""
+        rules["body"] = "meta description (the page has no article text without scripts)"
+    return body
+
+
+def _korean_body(body: str, fallback: Extracted | None, rules: dict[str, str]) -> str:
+    """A Korean page's body without chrome, set against the text after its date line."""
+    body = "\n\n".join(chrome.clean_body(body.split("\n\n")))
+    if fallback and rules["body"].startswith("trafilatura"):
+        body = _aligned(body, fallback.body, rules)
+    return body
 
 
 def _aligned(body: str, anchored: str, rules: dict[str, str]) -> str:
