@@ -142,16 +142,17 @@ def test_html_main_text_set_against_the_text_after_the_date_line():
     anchored = "\n\n".join(PROSE.splitlines())
     flat = "해당 기사를 북마크했습니다. " + " ".join(PROSE.splitlines())
     rules = {"body": "trafilatura main text"}
-    assert _aligned(flat, anchored, rules) == anchored and "one flat block" in rules["body"]
+    assert _aligned(flat, anchored, rules, None) == anchored and "one flat block" in rules["body"]
     teasers = "\n\n".join(["다른 기사 제목 하나", "다른 기사 제목 둘", *PROSE.splitlines()])
-    assert _aligned(teasers, anchored, dict(rules)) == anchored
+    assert _aligned(teasers, anchored, dict(rules), None) == anchored
     late = "\n\n".join(PROSE.splitlines()[1:])
-    assert _aligned(late, anchored, dict(rules)) == anchored
+    assert _aligned(late, anchored, dict(rules), None) == anchored
     elsewhere = "\n\n".join(["다른 기사 제목 하나입니다", "다른 기사 제목 둘입니다"])
-    assert _aligned(elsewhere, anchored, dict(rules)) == anchored
+    assert _aligned(elsewhere, anchored, dict(rules), PROSE[:30]) == anchored
+    assert _aligned(elsewhere, anchored, dict(rules), "다른 요약") == elsewhere
     cut = PROSE.splitlines()[:2] + ["가상일보 김하늘 기자"]
     ending = "\n\n".join([*PROSE.splitlines(), "회의 모습. 사진=가상일보"])
-    assert _aligned("\n\n".join(cut), ending, dict(rules)).split("\n\n") == [
+    assert _aligned("\n\n".join(cut), ending, dict(rules), None).split("\n\n") == [
         *PROSE.splitlines(), "가상일보 김하늘 기자"]
 
 

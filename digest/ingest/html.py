@@ -82,7 +82,8 @@ def extract_html(text: str) -> Extracted | None:
     }
     body = _without_headline(body, fields["title"])
     if korean_page:  # the chrome and layout rules know Korean pages
-        body = _korean_body(body, fallback, rules)
+        body = _korean_body(body, fallback, meta.get("og:description") or meta.get(
+            "description"), rules)
     if fallback and fallback.title and fields["title"] and fallback.title != fields["title"] \
             and len(fallback.title) >= 8 and fallback.title in fields["title"]:
         fields["title"] = fallback.title  # the headline without the site's decoration
@@ -132,15 +133,16 @@ def _body(html: str, data_body: str | None, fallback: Extracted | None, meta: di
     return body
 
 
-def _korean_body(body: str, fallback: Extracted | None, rules: dict[str, str]) -> str:
+def _korean_body(body: str, fallback: Extracted | None, described: str | None,
+                 rules: dict[str, str]) -> str:
     """A Korean page's body without chrome, set against the text after its date line."""
     body = "\n\n".join(chrome.clean_body(body.split("\n\n")))
     if fallback and rules["body"].startswith("trafilatura"):
-        body = _aligned(body, fallback.body, rules)
+        body = _aligned(body, fallback.body, rules, described)
     return body
 
 
-def _aligned(body: str, anchored: str, rules: dict[str, str]) -> str:
+def _aligned(body: str, anchored: str, rules: dict[str, str], described: str | None) -> str:
     """trafilatura's body set against the text found after the page's date line: a body
     flattened into one block gives way to it, a body that starts before it (menus, teasers)
     is cut to where it starts, and one that lost its opening lines gets them back."""
@@ -151,8 +153,9 @@ def _aligned(body: str, anchored: str, rules: dict[str, str]) -> str:
     if len(ours) == 1 and len(theirs) > 1 and their_keys[0] in keys[0]:
         rules["body"] = "scraped-text rules on the visible text (main text was one flat block)"
         return anchored
-    whole = "".join(keys)
-    if not any(k in whole for k in their_keys if len(k) >= 10):
+    whole, summary = "".join(keys), _fold(described or "")[:15]
+    if summary and summary in "".join(their_keys) and not any(
+            k in whole for k in their_keys if len(k) >= 10):  # the page's summary agrees
         rules["body"] = "scraped-text rules on the visible text (main text held none of it)"
         return anchored
     start = next((i for i, k in enumerate(keys[:10]) if their_keys[0] in k), None)
