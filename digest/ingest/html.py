@@ -12,7 +12,8 @@ import htmldate
 import trafilatura
 from bs4 import BeautifulSoup
 
-from digest.ingest import korean
+from digest.ingest import chrome, korean
+from digest.ingest.embedded import embedded_body
 from digest.ingest.extracted import Extracted
 from digest.ingest.text import extract_text
 from digest.text import nfc
@@ -34,16 +35,11 @@ def extract_html(text: str) -> Extracted | None:
     meta = _meta_tags(soup)
     ld_items = _json_ld_items(soup)
     ld = _json_ld_article(ld_items)
+    data_body = embedded_body(soup, ld)  # before _visible_text drops the scripts
     visible = _visible_text(soup)
     fallback = extract_text(visible)
-    rules: dict[str, str] = {"body": "trafilatura main text"}
-    body = _main_text(text)
-    if not body and fallback:
-        body, rules["body"] = fallback.body, "scraped-text rules on the visible text"
-    if not body and (meta.get("og:description") or meta.get("description")):
-        # Pages that render their text with scripts hold only a summary in the HTML.
-        body = meta.get("og:description") or meta.get("description")
-        rules["body"] = "meta description (the page has no article text without scripts)"
+    rules: dict[str, str] = {}
+    body = _body(text, data_body, fallback, meta, rules)
     if not body:
         return None
     lang = _lang(soup) or (fallback.lang if fallback else None)
@@ -85,6 +81,9 @@ def extract_html(text: str) -> Extracted | None:
             ("scraped-text rules", fallback.outlet if fallback else None)]),
     }
     body = _without_headline(body, fields["title"])
+    if korean_page:  # the chrome and layout rules know Korean pages
+        body = _korean_body(body, fallback, meta.get("og:description") or meta.get(
+            "description"), rules)
     if fallback and fallback.title and fields["title"] and fallback.title != fields["title"] \
             and len(fallback.title) >= 8 and fallback.title in fields["title"]:
         fields["title"] = fallback.title  # the headline without the site's decoration
@@ -98,16 +97,91 @@ def extract_html(text: str) -> Extracted | None:
             fallback.email if fallback else None),
         source_url=_canonical(soup, meta, ld),
         image=meta.get("og:image") or _image(ld.get("image")),
-        summary=meta.get("og:description") or meta.get("description"),
+        summary=chrome.without_copyright(meta.get("og:description") or meta.get("description")),
         tags=_tags(meta, ld),
         related=fallback.related if fallback else (),
         rules=rules)
 
 
 def _without_headline(body: str, title: str | None) -> str:
-    """A body that opens with the headline (trafilatura keeps the <h1>) -> the body after it."""
-    first, _, rest = body.partition("\n\n")
-    return rest if title and rest and _fold(first) == _fold(title) else body
+    """A body that opens with the page's header (trafilatura keeps the <h1>, and sometimes the
+    blocks above it and the date line) -> the body after the headline or date line."""
+    paragraphs = body.split("\n\n")
+    header = 0
+    for index, paragraph in enumerate(paragraphs[:8]):
+        line = paragraph.lstrip("-\\ ")
+        dated = len(line) <= 60 and any(d.label for d in korean.find_dates(line))
+        if dated or (title and _fold(line) == _fold(title)):
+            header = index + 1
+    return "\n\n".join(paragraphs[header:]) if paragraphs[header:] else body
+
+
+def _body(html: str, data_body: str | None, fallback: Extracted | None, meta: dict[str, str],
+          rules: dict[str, str]) -> str:
+    """The article text: trafilatura's main text, else the visible text's; the page's own
+    data when the visible text is empty, partial or flattened; else the meta description."""
+    body, rules["body"] = _main_text(html), "trafilatura main text"
+    if not body and fallback:
+        body, rules["body"] = fallback.body, "scraped-text rules on the visible text"
+    if data_body and (len(data_body) > 2 * len(body) or (
+            "\n\n" not in body and "\n\n" in data_body and _fold(body) in _fold(data_body))):
+        body, rules["body"] = data_body, "the page's own data (JSON-LD or application state)"
+    if not body and (meta.get("og:description") or meta.get("description")):
+        # Pages that render their text with scripts hold only a summary in the HTML.
+        body = meta.get("og:description") or meta.get("description") or ""
+        rules["body"] = "meta description (the page has no article text without scripts)"
+    return body
+
+
+def _korean_body(body: str, fallback: Extracted | None, described: str | None,
+                 rules: dict[str, str]) -> str:
+    """A Korean page's body without chrome, set against the text after its date line."""
+    body = "\n\n".join(chrome.clean_body(body.split("\n\n")))
+    if fallback and rules["body"].startswith("trafilatura"):
+        body = _aligned(body, fallback.body, rules, described)
+    return body
+
+
+def _aligned(body: str, anchored: str, rules: dict[str, str], described: str | None) -> str:
+    """trafilatura's body set against the text found after the page's date line: a body
+    flattened into one block gives way to it, a body that starts before it (menus, teasers)
+    is cut to where it starts, and one that lost its opening lines gets them back."""
+    ours, theirs = body.split("\n\n"), anchored.split("\n\n")
+    keys, their_keys = [_fold(p) for p in ours], [_fold(p) for p in theirs]
+    if not their_keys[0] or len(their_keys[0]) < 10:
+        return body
+    if len(ours) == 1 and len(theirs) > 1 and their_keys[0] in keys[0]:
+        rules["body"] = "scraped-text rules on the visible text (main text was one flat block)"
+        return anchored
+    whole, summary = "".join(keys), _fold(described or "")[:15]
+    if summary and summary in "".join(their_keys) and not any(
+            k in whole for k in their_keys if len(k) >= 10):  # the page's summary agrees
+        rules["body"] = "scraped-text rules on the visible text (main text held none of it)"
+        return anchored
+    start = next((i for i, k in enumerate(keys[:10]) if their_keys[0] in k), None)
+    if start:
+        rules["body"] += ", from where the text after the date line starts"
+        ours, keys = ours[start:], keys[start:]
+    lost = next((i for i, k in enumerate(their_keys[:6]) if k == keys[0]), None)
+    if lost:
+        rules["body"] += ", with the opening lines it missed"
+        ours, keys = theirs[:lost] + ours, their_keys[:lost] + keys
+    return "\n\n".join(_with_lost_end(ours, keys, theirs, their_keys, rules))
+
+
+def _with_lost_end(ours: list[str], keys: list[str], theirs: list[str], their_keys: list[str],
+                   rules: dict[str, str]) -> list[str]:
+    """A main text that stops early (an ad box cut a paragraph) -> the closing paragraphs
+    found after the same paragraph in the text after the date line put back."""
+    for index in range(len(ours) - 1, max(-1, len(ours) - 4), -1):
+        if keys[index] in their_keys:
+            after = their_keys.index(keys[index]) + 1
+            missed = [p for p, k in zip(theirs[after:], their_keys[after:], strict=True)
+                      if k not in keys and len(p) >= 20 and not chrome.is_credit(p)]
+            if missed:
+                rules["body"] += ", with the closing lines it missed"
+            return ours[:index + 1] + missed + ours[index + 1:]
+    return ours
 
 
 def _fold(name: str) -> str:
@@ -195,10 +269,26 @@ def _breadcrumb_section(items: list[dict]) -> str | None:
     return None
 
 
+# Interface elements: buttons, form controls, players, and what the page hides.
+_INTERFACE_TAGS = ["script", "style", "noscript", "template", "svg", "button", "select",
+                   "textarea", "video", "audio", "iframe"]
+_INTERFACE_ROLES = {"button", "dialog", "alertdialog", "tooltip", "toolbar"}
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+
+
 def _visible_text(soup: BeautifulSoup) -> str:
-    for tag in soup(["script", "style", "noscript", "template", "svg"]):
+    for tag in soup(_INTERFACE_TAGS):
+        tag.decompose()
+    for tag in soup.find_all(_is_interface):
         tag.decompose()
     return soup.get_text("\n")
+
+
+def _is_interface(tag: Any) -> bool:
+    attrs = tag.attrs
+    return bool(attrs) and ("hidden" in attrs or attrs.get("aria-hidden") == "true"
+                            or attrs.get("role") in _INTERFACE_ROLES
+                            or bool(_HIDDEN_STYLE.search(attrs.get("style") or "")))
 
 
 def _lang(soup: BeautifulSoup) -> str | None:

@@ -11,18 +11,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from digest.ingest import korean
+from digest.ingest import chrome, korean
 from digest.ingest.extracted import Extracted
 from digest.model import Related
 from digest.text import nfc
 
 _HANGUL = re.compile(r"[가-힣]")
 _SENTENCE_END = re.compile(r"(?:[.!?。…\"'”’)\]]|다|요|음|함|됨|임)\s*$")
-_CHROME_TOKENS = re.compile(
-    r"바로가기|프린트|글자\s*크기|글씨|공유|댓글|좋아요|북마크|스크랩|구독|로그인|회원가입|"
-    r"메뉴|검색|닫기|앱\s*다운|무료\s*보기|기사\s*원문|추천\s*\d|쏠쏠정보|흥미진진|공감백배|"
-    r"분석탁월|후속강추|조회수|뉴스\s*듣기|번역|PIP|광고|크게\s*보기|작게\s*보기|인쇄|즐겨찾기|"
-    r"확대|축소|카카오톡|페이스북|트위터|달기")
 _BREADCRUMB = re.compile(r"\s*[>›»]\s*")
 _COPYRIGHT_OUTLET = re.compile(
     r"(?:저작권자|Copyrights?)?\s*(?:ⓒ|©|\(c\))\s*(?:\d{4}\s*)?(?P<outlet>[^\s,.<>\[\]()]{2,20})",
@@ -32,7 +27,7 @@ _BARE_NAME = re.compile(r"[가-힣]{2,4}")
 _AS_OF = re.compile(r"\d\s*(?:기준|현재)\b")
 _TITLE_SUFFIX = re.compile(r"\s+[-|:·]\s+(?P<outlet>[^-|:·]{2,20})$")
 LOOKBACK = 10
-MAX_SUBTITLE_LINES = 4
+MAX_SUBTITLE_LINES = 6
 MAX_GAP = 3  # short non-prose lines (subheads, captions) allowed inside a body
 SUBSTANTIAL = 300  # characters of prose that make a block surely the article
 
@@ -54,15 +49,7 @@ def is_prose(line: str) -> bool:
 
 def is_chrome(line: str) -> bool:
     """A short line of menu, share buttons, counters and the like."""
-    if korean.UI_WORDS.match(line):
-        return True
-    if len(line) >= 40:
-        return False
-    hangul = len(_HANGUL.findall(line))
-    if not hangul:
-        return len(line) < 15
-    ui = sum(len(_HANGUL.findall(m.group(0))) for m in _CHROME_TOKENS.finditer(line))
-    return ui / hangul >= 0.5
+    return chrome.is_chrome(line)
 
 
 def extract_text(text: str) -> Extracted | None:
@@ -80,8 +67,10 @@ def extract_text(text: str) -> Extracted | None:
     if section:
         rules["section"] = "section name above the title"
     body_start, body_end, stop = _body_block(lines, anchor.end + 1)
+    body_start = _lead_start(lines, anchor.end + 1, body_start)
     subtitle = _subtitle(lines, anchor.end + 1, body_start)
-    paragraphs = [line for line in lines[body_start:body_end] if line and not is_chrome(line)]
+    paragraphs = chrome.clean_body(
+        [line for line in lines[body_start:body_end] if line and not is_chrome(line)])
     byline = _byline(lines, title_index, anchor, (body_start, body_end), paragraphs)
     if byline:
         rules["authors"] = f"byline: {byline.rule}"
@@ -125,7 +114,7 @@ def _find_anchor(lines: list[str]) -> _Anchor | None:
         if anchor is None:
             continue
         first, end, _ = _body_block(lines, anchor.end + 1)
-        chars = sum(len(line) for line in lines[first:end] if is_prose(line))
+        chars = sum(len(line) for line in lines[first:end] if is_prose(line) or end == first + 1)
         score = (chars * (2 if anchor.published.label else 1), -(first - index))
         if chars and (best is None or score > best):
             best, chosen = score, anchor
@@ -225,8 +214,26 @@ def _body_block(lines: list[str], start: int) -> tuple[int, int, str]:
             best = (chars, first, end, reason)
         index = max(end, index + 1)
     if best is None:
-        return start, start, "no prose found"
+        line = _single_line(lines, start)
+        return (line, line + 1, "a single line of text") if line is not None else (
+            start, start, "no prose found")
     return best[1], best[2], best[3]
+
+
+def _single_line(lines: list[str], start: int) -> int | None:
+    """A page whose text is one short line (a video clip's caption): the longest line of
+    text after the date line and before an end mark, if any."""
+    found = None
+    for index in range(start, min(len(lines), start + 40)):
+        line = lines[index]
+        if korean.END_RE.match(line) or korean.TEASER_RE.match(line):
+            break
+        if len(line) >= 12 and _HANGUL.search(line) and not (
+                is_chrome(line) or korean.find_dates(line) or korean.parse_byline(line)
+                or korean.EMAIL_RE.search(line)) and (
+                found is None or len(line) > len(lines[found])):
+            found = index
+    return found
 
 
 def _opens_body(line: str) -> bool:
@@ -240,9 +247,12 @@ def _block_end(lines: list[str], first: int) -> tuple[int, int, str]:
         line = lines[index]
         if korean.END_RE.match(line) or korean.TEASER_RE.match(line):
             return last_prose + 1, chars, "an end mark"
+        if chrome.hands_over(line):
+            continue  # a TV anchor hands over to the reporter: the report follows
         if _is_trailing_byline(line):
             return last_prose + 1, chars, "the closing byline"
-        if is_prose(line) or (index == first and _opens_body(line)):
+        if is_prose(line) or (index == first and _opens_body(line)) or (
+                index > first and gap == 0 and _opens_sentence(line)):
             last_prose, gap = index, 0
             chars += len(line)
         elif line:
@@ -252,12 +262,41 @@ def _block_end(lines: list[str], first: int) -> tuple[int, int, str]:
     return last_prose + 1, chars, "the end of the text"
 
 
+def _opens_sentence(line: str) -> bool:
+    """A short line of article text: a sentence, or one that runs on (ends with a comma)."""
+    return len(line) >= 5 and bool(_SENTENCE_END.search(line) or line.endswith(",")) and not (
+        chrome.is_deck_line(line) or chrome.is_credit(line) or chrome.is_handover(line)
+        or korean.parse_byline(line) or korean.find_dates(line))
+
+
 def _subtitle(lines: list[str], start: int, body_start: int) -> str | None:
-    deck = [line for line in lines[start:body_start]
-            if 8 <= len(line) <= 100 and not is_chrome(line) and _HANGUL.search(line)
-            and not korean.find_dates(line) and not korean.parse_byline(line)
-            and not korean.LABEL_ONLY_RE.match(line) and not is_prose(line)]
+    """The deck: the run of headline-style lines right above the body (past a photo's credit,
+    caption or enlarge button), after the date line; chrome or a sentence ends the run."""
+    index, figure = body_start - 1, 0
+    while index >= start and figure <= 3 and (not lines[index] or chrome.is_figure(lines[index])):
+        figure += bool(lines[index])
+        index -= 1
+    deck: list[str] = []
+    while index >= start and (not lines[index] or chrome.is_deck_line(lines[index])):
+        if lines[index]:
+            deck.insert(0, lines[index])
+        index -= 1
     return " / ".join(deck[:MAX_SUBTITLE_LINES]) or None
+
+
+def _lead_start(lines: list[str], start: int, body_start: int) -> int:
+    """The body's first line, moved up over a TV anchor's introduction (the prose before a
+    hand-over line) and over a short sentence that opens the article right above it."""
+    index = body_start - 1
+    while index >= start and (not lines[index] or chrome.is_handover(lines[index])):
+        index -= 1
+    first = body_start
+    while index >= start and (not lines[index] or chrome.is_tv_marker(lines[index]) or (
+            not is_chrome(lines[index]) and (is_prose(lines[index])
+                                             or _opens_sentence(lines[index])))):
+        first = index if lines[index] else first
+        index -= 1
+    return first
 
 
 def _is_trailing_byline(line: str) -> bool:
