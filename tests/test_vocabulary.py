@@ -151,6 +151,15 @@ def test_the_outlet_the_page_names_most():
     assert outlet_in_lines(["본문", "사진제공 : 연합뉴스"], None, BUILTIN) is None
 
 
+def test_an_outlet_no_table_knows_is_not_credited_to_a_sister_site():
+    lines = ["본문", "가상스포츠", "SBS Biz", "SBS Biz", "가상TV뉴스 홍길동입니다.",
+             "ⓒ 가상TV & 가상 Lab all rights reserved."]
+    assert outlet_in_lines(lines, None, BUILTIN) == ("가상TV", "copyright line, sign-off")
+    assert outlet_in_lines(["본문", "ⓒ NAVER Corp. All rights reserved."], None, BUILTIN) is None
+    credit = ["본문", "ⓒ게티이미지뱅크 무단전재", "KBS", "KBS"]
+    assert outlet_in_lines(credit, None, BUILTIN) == ("KBS", "masthead")
+
+
 def test_page_text_without_a_url_gets_its_outlet_from_what_it_shows():
     page = "\n".join(["가상뉴스 로그인", "사회", "가상 도시에 새 다리 놓인다",
                       "입력 2030-01-01 09:00", "",

@@ -20,13 +20,23 @@ _BREADCRUMB = re.compile(r"\s*[>›»]\s*")
 _TITLE_PREFIX = re.compile(r"^\s*\[([^\]]{1,12})\]")
 _PORTAL_NOTE = re.compile(r"언론사에서\s*(\S{1,12}?)\s*섹션으로\s*분류")
 _SECTION_BOX = re.compile(r"^\s*(\S{1,10})\s+(?:많이\s*본|인기|주요|최신|핫)\s*(?:뉴스|기사)\s*$")
-_COPYRIGHT = re.compile(r"ⓒ|©|\(c\)|copyright|저작권|무단\s*(?:전재|복제|배포)|"
-                        r"all\s*rights?\s*reserved", re.IGNORECASE)
+_COPYRIGHT = re.compile(r"ⓒ|©|\(c\)|copyright|저작권", re.IGNORECASE)
+_RIGHTS = re.compile(r"copyright|저작권|무단\s*(?:전재|복제|배포|사용)|재배포|all\s*rights?",
+                     re.IGNORECASE)
+_COPYRIGHT_NAME = re.compile(
+    r"(?:ⓒ|©|\(c\)|copyrights?\b|저작권자)\s*(?:\(c\)|ⓒ|©)?\s*(?:by\s+)?(?:since\s+)?"
+    r"(?:\d{4}(?:\s*[-~]\s*\d{4})?\s*[.,]?\s*)?(?:ⓒ|©)?\s*(?:'[^']{0,30}'\s*)?"
+    r"(?P<name>[^\s,<>\[\]():;|&'\"]{2,30}(?:\([^)\s]{1,10}\))?)", re.IGNORECASE)
+_CREDIT = re.compile(r"사진|이미지|포토|게티|연합뉴스\s*제공|shutterstock|getty|clipart", re.I)
+_SIGNING_OUTLET = re.compile(
+    r"^\s*[(\[]?\s*([A-Za-z0-9가-힣]*(?:뉴스|NEWS|News|TV|일보|신문|방송|[A-Z]{2,})[A-Za-z0-9가-힣]*)"
+    r"\s+[가-힣]{2,4}\s*(?:기자|특파원|앵커)?(?:입니다)?")
 _SIGN_OFF = re.compile(r"(?:입니다|기자|특파원|앵커)\s*\.?\s*[)\]]?\s*(?:[\[(]?\S+@\S+)?$")
 _TITLE_SUFFIX = re.compile(r"\s[-|:·–—]\s*([^-|:·–—]{2,24})$")
 # Evidence for an outlet and its weight; a name in the copyright line or the byline counts most.
 WEIGHTS = {"copyright line": 3, "byline": 3, "sign-off": 2, "page title": 2, "e-mail": 1,
-           "masthead": 1}
+           "masthead": 1, "credit": 1}
+RAW_WEIGHTS = {"copyright line": 3, "byline": 3, "sign-off": 2, "page title": 1}
 CAPS = {"e-mail": 2, "masthead": 2}
 
 
@@ -107,41 +117,71 @@ def _block_around(lines: list[str], index: int) -> list[str]:
 
 def outlet_in_lines(lines: list[str], byline_outlet: str | None,
                     vocab: Vocabulary) -> tuple[str, str] | None:
-    """Page lines (and the byline's outlet) -> (the outlet the evidence names most, evidence)."""
+    """Page lines (and the byline's outlet) -> (the outlet the evidence names most, evidence).
+
+    Names no table knows count too (the copyright line's, the byline's), so a page of an
+    outlet missing from the tables is not credited to a sister site its menu links to."""
     evidence: list[tuple[str, str]] = []
-    if byline_outlet and vocab.outlet(byline_outlet):
-        evidence.append((vocab.outlet(byline_outlet), "byline"))
+    if byline_outlet:
+        evidence.append((byline_outlet, "byline"))
     suffix = _TITLE_SUFFIX.search(lines[0]) if lines else None
-    if suffix and vocab.outlet(suffix.group(1)):
-        evidence.append((vocab.outlet(suffix.group(1)), "page title"))
+    if suffix:
+        evidence.append((suffix.group(1).strip(), "page title"))
     for line in lines:
-        if not line or len(line) > 200:
-            continue
-        if _COPYRIGHT.search(line):
-            evidence += [(name, "copyright line") for name in dict.fromkeys(vocab.outlets_in(line))]
-        elif len(line) < 60 and _SIGN_OFF.search(line):
-            evidence += [(name, "sign-off") for name in dict.fromkeys(vocab.outlets_in(line))]
-        elif len(line) <= 24 and vocab.outlet(line.strip(" |")):
-            evidence.append((vocab.outlet(line.strip(" |")), "masthead"))
-        elif "@" in line and len(line) < 120:
-            evidence += [(name, "e-mail") for name in dict.fromkeys(vocab.outlets_in(line))
-                         if name]
-    return _weigh(evidence)
+        if line and len(line) <= 200:
+            evidence += _line_evidence(line, vocab)
+    return _weigh([(n, k) for n, k in evidence if not vocab.is_portal(n)], vocab)
 
 
-def _weigh(evidence: list[tuple[str, str]]) -> tuple[str, str] | None:
+def _line_evidence(line: str, vocab: Vocabulary) -> list[tuple[str, str]]:
+    def named() -> list[str]:
+        return list(dict.fromkeys(vocab.outlets_in(line)))
+
+    if _RIGHTS.search(line):
+        raw = _COPYRIGHT_NAME.search(line)
+        found = named() or ([raw.group("name").rstrip(".")] if raw and not _CREDIT.search(
+            raw.group("name")) else [])
+        return [(name, "copyright line") for name in found]
+    if _COPYRIGHT.search(line):
+        return [(name, "credit") for name in named()]
+    if len(line) < 60 and _SIGN_OFF.search(line):
+        signing = _SIGNING_OUTLET.match(line)  # the outlet the reporter names, not the e-mail's
+        return [(name, "sign-off") for name in ([signing.group(1)] if signing else named())]
+    if len(line) <= 24 and vocab.outlet(line.strip(" |")):
+        return [(vocab.outlet(line.strip(" |")), "masthead")]
+    if "@" in line and len(line) < 120:
+        return [(name, "e-mail") for name in named()]
+    return []
+
+
+def _weigh(evidence: list[tuple[str, str]], vocab: Vocabulary) -> tuple[str, str] | None:
+    """Evidence -> the outlet with the most weight (the earliest evidence breaks ties)."""
     counted: Counter[tuple[str, str]] = Counter()
     score: Counter[str] = Counter()
+    shown: dict[str, tuple[int, str]] = {}  # the name as its weightiest evidence spells it
     for name, kind in evidence:
-        counted[name, kind] += 1
-        if counted[name, kind] <= CAPS.get(kind, 3):
-            score[name] += WEIGHTS[kind]
+        known = vocab.outlet(name)
+        key = known or raw_outlet_key(name)
+        weight = WEIGHTS[kind] if known else RAW_WEIGHTS.get(kind, 0)
+        if not key or not weight:
+            continue
+        if weight > shown.get(key, (0, ""))[0]:
+            shown[key] = (weight, known or name)
+        counted[key, kind] += 1
+        if counted[key, kind] <= CAPS.get(kind, 3):
+            score[key] += weight
     if not score:
         return None
-    best = max(score, key=lambda n: (score[n], -next(i for i, e in enumerate(evidence)
-                                                     if e[0] == n)))
-    kinds = sorted({k for n, k in evidence if n == best}, key=lambda k: -WEIGHTS[k])
-    return best, ", ".join(kinds)
+    order = list(score)
+    best = max(score, key=lambda k: (score[k], -order.index(k)))
+    kinds = {k for n, k in evidence if (vocab.outlet(n) or raw_outlet_key(n)) == best}
+    return shown[best][1], ", ".join(sorted(kinds, key=lambda k: -WEIGHTS[k]))
+
+
+def raw_outlet_key(name: str) -> str:
+    """An outlet name no table knows -> a key that 'KBS', 'KBS 뉴스' and 'KBS(한국방송)' share."""
+    name = re.sub(r"\s*[(\[][^)\]]*[)\]]", "", name)
+    return re.sub(r"(?:뉴스|news)$", "", fold(name)) or fold(name)
 
 
 TAG_LIMIT = 10

@@ -80,17 +80,18 @@ def extract_html(text: str, vocab: Vocabulary | None = None) -> Extracted | None
             ("byline in the text", _byline_authors(body)),
             ("scraped-text rules", fallback.authors if fallback else None),
             ("meta author", _names(_meta_any(meta, _META_AUTHOR)))]) or (),
-        "section": _known_first(rules, "section", vocab.section, [
+        "section": _known_first(rules, vocab.section, [
             *meta_sections(meta),
             ("JSON-LD articleSection", _text(ld.get("articleSection"))),
             ("JSON-LD breadcrumbs", _breadcrumb_section(ld_items)),
             ("the article's URL", url_section(url, vocab)),
             ("scraped-text rules", fallback.section if fallback else None)]),
-        "outlet": _known_first(rules, "outlet", vocab.outlet, [
+        "outlet": _first(rules, "outlet", [(rule, name) for rule, name in [
             ("og:site_name", meta.get("og:site_name")),
             ("JSON-LD publisher", _name(ld.get("publisher"))),
             ("the article's web domain", vocab.outlet_of_host(url)),
-            ("scraped-text rules", fallback.outlet if fallback else None)]),
+            ("scraped-text rules", fallback.outlet if fallback else None)]
+            if name and not vocab.is_portal(name)]),
     }
     body = _without_headline(body, fields["title"])
     if fallback and fallback.title and fields["title"] and fallback.title != fields["title"] \
@@ -131,15 +132,15 @@ def _first(rules: dict[str, str], field: str, candidates: list[tuple[str, Any]])
     return None
 
 
-def _known_first(rules: dict[str, str], field: str, known, candidates: list[tuple[str, Any]]):
-    """The first candidate the vocabulary knows (`known` names it), else the first with a value:
-    a page's 'article:section' of '뉴스' gives way to the '사회' of a later signal."""
+def _known_first(rules: dict[str, str], known, candidates: list[tuple[str, Any]]):
+    """The first section the vocabulary knows, else the first that is not generic: a page's
+    'article:section' of '뉴스' gives way to the '사회' of a later signal."""
     for rule, value in candidates:
         if value and known(value):
-            rules[field] = rule
+            rules["section"] = rule
             return value
-    return _first(rules, field, [(r, v) for r, v in candidates if v and not (
-        field == "section" and fold(v) in GENERIC_SECTIONS)])
+    return _first(rules, "section", [(r, v) for r, v in candidates
+                                     if v and fold(v) not in GENERIC_SECTIONS])
 
 
 def _main_text(html: str) -> str:

@@ -21,6 +21,7 @@ from digest.text import nfc
 _DATA = Path(__file__).with_name("sections.yaml"), Path(__file__).with_name("outlets.yaml")
 EXCLUDE_VARIABLE = "DIGEST_OUTLETS_EXCLUDE"
 _SEPARATORS = re.compile(r"[\s·ㆍ・./\-_&'’\"]+")
+_WORD = re.compile(r"[A-Za-z0-9가-힣]+")
 _COMBINED = re.compile(r"\s*[·ㆍ・/,&]\s*")
 # Words that name no section: the whole site, a format, a list.
 GENERIC_SECTIONS = frozenset(map(lambda s: _SEPARATORS.sub("", s).casefold(), (
@@ -31,6 +32,9 @@ GENERIC_SECTIONS = frozenset(map(lambda s: _SEPARATORS.sub("", s).casefold(), (
     "general", "etc", "기타뉴스", "others", "other", "read", "story", "stories", "content",
     "html_dir", "site", "data", "amp", "mobile", "mnews", "newsview", "print",
 )))
+# Portals and photo agencies carry other outlets' articles and pictures: never the outlet.
+PORTALS = frozenset(("naver", "navercorp", "네이버", "daum", "다음", "kakao", "카카오", "nate",
+                     "네이트", "zum", "줌", "google", "구글", "msn", "yahoo", "야후"))
 _AFFIXES = re.compile(r"(?:일반|뉴스|포토|종합|기사|news|general|photo|면)$", re.IGNORECASE)
 _NAME_SUFFIX = re.compile(r"(?:뉴스|news|닷컴|온라인|online|모바일|mobile|홈페이지)$",
                           re.IGNORECASE)
@@ -67,8 +71,7 @@ class Vocabulary:
         self.outlets = _index((*configured_outlets, *outlets))  # the project's come first
         self.domains = {d.lower(): e for e in (*reversed(outlets), *configured_outlets)
                         for d in e.domains}
-        self.outlet_names = {e.name for e in (*configured_outlets, *outlets)}
-        self._scan = _scanner((*configured_outlets, *outlets))
+        self._outlet_memo: dict[str, str | None] = {}
 
     def section(self, raw: str | None, *, whole: bool = False) -> str | None:
         """A section as a page names it -> the configured name, else the built-in one; None when
@@ -102,16 +105,21 @@ class Vocabulary:
         entry = self.sections.get(fold(raw))
         return entry is not None and fold(raw) not in {fold(p) for p in entry.parts}
 
+    def is_portal(self, name: str) -> bool:
+        """Whether a name is a portal's (네이버 뉴스, Daum), which carries outlets' articles."""
+        return _NAME_SUFFIX.sub("", fold(name)) in PORTALS or fold(name) in PORTALS
+
     def outlet(self, raw: str | None) -> str | None:
         """An outlet as a page names it (a name, a sign-off form, a domain) -> its canonical name,
         or None when no table knows it."""
-        if not raw or not fold(raw):
+        if not raw:
             return None
-        for candidate in _name_variants(raw):
-            entry = self.outlets.get(fold(candidate))
-            if entry is not None:
-                return entry.name
-        return self.outlet_of_host(raw) if "." in raw else None
+        if raw not in self._outlet_memo:  # pages repeat their menus: remember each answer
+            entries = (self.outlets.get(fold(v)) for v in _name_variants(raw))
+            entry = next((e for e in entries if e is not None), None)
+            self._outlet_memo[raw] = entry.name if entry else (
+                self.outlet_of_host(raw) if "." in raw else None)
+        return self._outlet_memo[raw]
 
     def outlet_of_host(self, url: str | None) -> str | None:
         """A URL, host name or e-mail domain -> the outlet owning it (the longest domain listed)."""
@@ -127,12 +135,29 @@ class Vocabulary:
 
     def outlets_in(self, line: str) -> list[str]:
         """A line of page text -> the outlets it names or whose web domain it shows, in order."""
-        found = [(m.start(), self.outlets[fold(m.group(0))].name) for m in self._scan.finditer(line)
-                 if fold(m.group(0)) in self.outlets] if self._scan else []
+        found = list(self._names_in(line))
         for pattern in (_HOST, _EMAIL_HOST):
             found += [(m.start(), name) for m in pattern.finditer(line)
                       if (name := self.outlet_of_host(m.group(1)))]
         return [name for _, name in sorted(found)]
+
+    def _names_in(self, line: str):
+        """(position, outlet) of each outlet name of 3+ characters standing as words in a line:
+        the longest run of up to 4 words, joined only by spaces or · . - _ &, that names one."""
+        words = list(_WORD.finditer(line))
+        index = 0
+        while index < len(words):
+            for count in range(min(4, len(words) - index), 0, -1):
+                last = words[index + count - 1]
+                joints = (line[a.end():b.start()] for a, b in zip(
+                    words[index:index + count], words[index + 1:index + count], strict=False))
+                key = fold(line[words[index].start():last.end()])
+                if len(key) >= 3 and key in self.outlets and all(
+                        _SEPARATORS.fullmatch(j) for j in joints):
+                    yield words[index].start(), self.outlets[key].name
+                    index += count - 1
+                    break
+            index += 1
 
     def _configured(self, raw: str) -> str | None:
         wanted = " ".join(nfc(raw).casefold().split())
@@ -177,27 +202,14 @@ def _name_variants(raw: str) -> list[str]:
     """'MBN(매일방송)' -> itself, 'MBN', '매일방송'; 'JTBC News' -> itself, 'JTBC'."""
     raw = " ".join(nfc(raw).split())
     variants = [raw]
-    outside = re.sub(r"\s*[(\[][^)\]]*[)\]]\s*", " ", raw).strip()
-    variants += [outside, *re.findall(r"[(\[]([^)\]]+)[)\]]", raw)]
+    if "(" in raw or "[" in raw:
+        outside = re.sub(r"\s*[(\[][^)\]]*[)\]]\s*", " ", raw).strip()
+        variants += [outside, *re.findall(r"[(\[]([^)\]]+)[)\]]", raw)]
     for name in list(variants):
         stripped = _NAME_SUFFIX.sub("", fold(name))
         if len(stripped) >= 2:
             variants.append(stripped)
     return [v for v in variants if v]
-
-
-def _scanner(outlets: tuple[Entry, ...]) -> re.Pattern | None:
-    """One pattern finding every outlet name of 3 or more characters in running text."""
-    names = {n for e in outlets for n in (e.name, *e.aliases) if len(fold(n)) >= 3}
-    if not names:
-        return None
-    parts = []
-    for name in sorted(names, key=lambda n: -len(n)):
-        body = r"\s*".join(re.escape(p) for p in name.split())
-        before = r"(?<![A-Za-z0-9])" if re.match(r"[A-Za-z0-9]", name) else r"(?<![가-힣])"
-        after = r"(?![A-Za-z0-9])" if re.search(r"[A-Za-z0-9]$", name) else ""
-        parts.append(f"{before}{body}{after}")
-    return re.compile("|".join(parts), re.IGNORECASE)
 
 
 def _entries(path: Path, excluded: frozenset[str] = frozenset()) -> tuple[Entry, ...]:
