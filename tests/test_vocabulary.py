@@ -89,11 +89,12 @@ def test_outlets_of_web_domains(url, outlet):
 
 
 def test_the_projects_outlets_win_and_add_domains():
-    config = Config(outlets=(OutletConfig(name="연합", aliases=("연합뉴스",),
-                                          domains=("yna.co.kr",)),
+    config = Config(outlets=(OutletConfig(name="연합", aliases=("연합뉴스",)),
                              OutletConfig(name="가상일보", domains=("gasang.example",))))
     vocab = vocabulary(config)
     assert vocab.outlet("연합뉴스") == "연합"
+    # renamed by one of its names, the built-in outlet's other names and domains follow
+    assert vocab.outlet("Yonhap News Agency") == "연합"
     assert vocab.outlet_of_host("https://yna.co.kr/a") == "연합"
     assert vocab.outlet_of_host("https://news.gasang.example/1") == "가상일보"
     assert vocab.outlets_in("Copyright ⓒ 가상일보. All rights reserved.") == ["가상일보"]

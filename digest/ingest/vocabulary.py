@@ -68,9 +68,17 @@ class Vocabulary:
                  configured_outlets: tuple[Entry, ...] = ()):
         self.configured = configured_sections
         self.sections = _index(sections, with_parts=True)
-        self.outlets = _index((*configured_outlets, *outlets))  # the project's come first
-        self.domains = {d.lower(): e for e in (*reversed(outlets), *configured_outlets)
-                        for d in e.domains}
+        self.outlets: dict[str, Entry] = {}
+        self.domains: dict[str, Entry] = {}
+        claimed = {fold(n): c for c in configured_outlets for n in (c.name, *c.aliases)}
+        for entry in (*configured_outlets, *outlets):  # the project's first: they win
+            names = (entry.name, *entry.aliases)
+            # A built-in outlet the project renames (by one of its names) is the project's.
+            owner = next((claimed[fold(n)] for n in names if fold(n) in claimed), entry)
+            for name in names:
+                self.outlets.setdefault(fold(name), owner)
+            for domain in entry.domains:
+                self.domains.setdefault(domain.lower(), owner)
         self._outlet_memo: dict[str, str | None] = {}
 
     def section(self, raw: str | None, *, whole: bool = False) -> str | None:
