@@ -129,6 +129,13 @@ def test_a_section_label_by_the_headline_but_not_one_in_the_menu():
     assert section_in_lines(menu_only, 6, (7, 7), BUILTIN) is None
 
 
+def test_a_menu_between_headline_and_date_line_is_no_section():
+    lines = ["가상 도시에 새 다리 놓인다", "정치", "경제", "사회", "입력 2030-01-01 09:00", "본문"]
+    assert section_in_lines(lines, 0, (4, 4), BUILTIN) is None
+    lines[2:4] = ["", ""]
+    assert section_in_lines(lines, 0, (4, 4), BUILTIN) == ("정치", "section label by the date line")
+
+
 @pytest.mark.parametrize("lines, title, date, found", [
     (["가상 도시에 새 다리 놓인다", "입력 2030.01.01 (09:00) 수정 2030.01.01 (09:10) 세계", "본문"],
      0, (1, 1), "국제"),

@@ -49,10 +49,12 @@ def section_in_lines(lines: list[str], title: int | None, date: tuple[int, int],
         if found and vocab.section(found.group(1)):
             return vocab.section(found.group(1)), rule
     tail = _after_dates(lines[date[1]]) if date[1] < len(lines) else ""
-    nearby = [tail, *lines[top + 1:date[0]], *lines[date[1] + 1:date[1] + 3]]
-    for line in nearby:
-        if len(line) <= 20 and vocab.section(line.strip(" |")):
-            return vocab.section(line.strip(" |")), "section label by the date line"
+    if len(tail) <= 20 and vocab.section(tail):
+        return vocab.section(tail), "section label by the date line"
+    for index in [*range(top + 1, date[0]), date[1] + 1, date[1] + 2]:
+        found = _label_at(lines, index, vocab, known_only=True) if index < len(lines) else None
+        if found:
+            return found, "section label by the date line"
     for index in range(top - 1, max(-1, top - 10), -1):
         found = _label_at(lines, index, vocab)
         if found:
@@ -87,13 +89,15 @@ def _after_dates(line: str) -> str:
     return line[ends[-1]:].strip(" |)") if ends else ""
 
 
-def _label_at(lines: list[str], index: int, vocab: Vocabulary) -> str | None:
-    """A section label on this line, unless it is one item of a menu."""
+def _label_at(lines: list[str], index: int, vocab: Vocabulary,
+              known_only: bool = False) -> str | None:
+    """A section label on this line, unless it is one item of a menu; a breadcrumb's last
+    crumb even when no vocabulary knows it, unless `known_only`."""
     line = lines[index].strip(" |")
     if len(line) > 40:
         return None
     parts = [p for p in _BREADCRUMB.split(line) if p]
-    if len(parts) >= 2:
+    if len(parts) >= 2 and not known_only:
         known = [vocab.section(p) for p in parts if vocab.section(p)]
         return known[-1] if known else (parts[-1] if len(parts[-1]) <= 12 else None)
     name = vocab.section(line) if len(line) <= 20 else None
