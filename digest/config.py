@@ -32,6 +32,13 @@ class SectionConfig:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class OutletConfig:
+    name: str
+    aliases: tuple[str, ...] = ()
+    domains: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Config:
     title: str = "Digest"
     description: str = ""
@@ -40,6 +47,7 @@ class Config:
     timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Asia/Seoul"))
     publish: str = "excerpt"
     sections: tuple[SectionConfig, ...] = ()
+    outlets: tuple[OutletConfig, ...] = ()
     page_size: int = 20
     date_format: str = KOREAN_DATE_FORMAT
     excerpt_length: int = 300
@@ -75,10 +83,12 @@ def fold_name(name: str) -> str:
 
 _KEYS = {
     "title", "description", "base_url", "language", "timezone", "publish", "sections",
-    "page_size", "date_format", "excerpt_length", "front_page_editions", "feeds", "feed_size",
-    "cname", "extra",
+    "outlets", "page_size", "date_format", "excerpt_length", "front_page_editions", "feeds",
+    "feed_size", "cname", "extra",
 }
 _SECTION_KEYS = {"key", "name", "order", "aliases"}
+_OUTLET_KEYS = {"name", "aliases", "domains"}
+_DOMAIN = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}")
 
 
 def find_config(project: Path, given: Path | None = None) -> Path | None:
@@ -226,6 +236,7 @@ def parse_config(data: dict, problems: list[Diagnostic], path: str = CONFIG_FILE
         timezone=_timezone(check, data),
         publish=_publish(check, data),
         sections=_sections(check, data.get("sections")),
+        outlets=_outlets(check, data.get("outlets")),
         page_size=check.positive(data, "page_size", defaults.page_size),
         date_format=date_format,
         excerpt_length=check.positive(data, "excerpt_length", defaults.excerpt_length),
@@ -292,34 +303,52 @@ def _cname(check: _Checker, data: dict) -> str | None:
 
 
 def _sections(check: _Checker, raw: Any) -> tuple[SectionConfig, ...]:
-    if raw is None:
-        return ()
-    if not isinstance(raw, list):
-        check.fail("sections", "expected a list of {key, name, aliases}")
-        return ()
-    sections = []
-    for index, item in enumerate(raw):
-        section = _section(check, item, index)
-        if section is not None:
-            sections.append(section)
-    seen: dict[str, str] = {}
-    for index, section in enumerate(sections):
-        for name in (section.key, section.name, *section.aliases):
-            if seen.setdefault(name, section.key) != section.key:
-                check.fail(f"sections[{index}]", f"{name!r} already names section "
-                           f"{seen[name]!r}")
+    sections = _items(check, raw, "sections", _section, "{key, name, aliases}")
+    _named_once(check, "sections", "section",
+                [(s.key, (s.key, s.name, *s.aliases)) for s in sections])
     return tuple(sorted(sections, key=lambda s: (s.order, s.key)))
+
+
+def _items(check: _Checker, raw: Any, key: str, parse, shape: str) -> list:
+    """A config list -> each item parsed (None: a problem, already reported, leaves it out)."""
+    if raw is None:
+        return []
+    if not isinstance(raw, list):
+        check.fail(key, f"expected a list of {shape}")
+        return []
+    return [x for index, item in enumerate(raw) if (x := parse(check, item, index)) is not None]
+
+
+def _named_once(check: _Checker, key: str, what: str,
+                owners: list[tuple[str, tuple[str, ...]]]) -> None:
+    """Each name (key, name or alias) may mean one item only."""
+    seen: dict[str, str] = {}
+    for index, (owner, names) in enumerate(owners):
+        for name in names:
+            if seen.setdefault(fold_name(name), owner) != owner:
+                check.fail(f"{key}[{index}]", f"{name!r} already names {what} "
+                           f"{seen[fold_name(name)]!r}")
+
+
+def _required(check: _Checker, item: Any, where: str, allowed: set[str],
+              required: str) -> str | None:
+    """A list item that must be a mapping with text under `required` -> that text."""
+    if not isinstance(item, dict):
+        check.fail(where, f"expected a mapping with {required} and "
+                   f"{', '.join(sorted(allowed - {required}))}")
+        return None
+    check.unknown_keys(item, allowed, f"{where}.")
+    value = check.typed(item, required, str, None, f"{where}.")
+    if value is None or not value.strip():
+        check.fail(where, f"missing '{required}'")
+        return None
+    return value
 
 
 def _section(check: _Checker, item: Any, index: int) -> SectionConfig | None:
     prefix = f"sections[{index}]."
-    if not isinstance(item, dict):
-        check.fail(f"sections[{index}]", "expected a mapping with key and name")
-        return None
-    check.unknown_keys(item, _SECTION_KEYS, prefix)
-    key = check.typed(item, "key", str, None, prefix)
+    key = _required(check, item, f"sections[{index}]", _SECTION_KEYS, "key")
     if key is None:
-        check.fail(f"sections[{index}]", "missing 'key'")
         return None
     if slugify(key) != key:
         check.fail(prefix + "key", f"{key!r} is not URL-safe; try {slugify(key)!r}")
@@ -330,3 +359,27 @@ def _section(check: _Checker, item: Any, index: int) -> SectionConfig | None:
         order=check.typed(item, "order", int, index, prefix),
         aliases=tuple(nfc(str(a)) for a in aliases),
     )
+
+
+def _outlets(check: _Checker, raw: Any) -> tuple[OutletConfig, ...]:
+    outlets = _items(check, raw, "outlets", _outlet, "{name, aliases, domains}")
+    _named_once(check, "outlets", "outlet",
+                [(o.name, (o.name, *o.aliases, *o.domains)) for o in outlets])
+    return tuple(outlets)
+
+
+def _outlet(check: _Checker, item: Any, index: int) -> OutletConfig | None:
+    prefix = f"outlets[{index}]."
+    name = _required(check, item, f"outlets[{index}]", _OUTLET_KEYS, "name")
+    if name is None:
+        return None
+    aliases = check.typed(item, "aliases", list, [], prefix)
+    domains = [str(d).strip().lower().removeprefix("www.")
+               for d in check.typed(item, "domains", list, [], prefix)]
+    for domain in domains:
+        if not _DOMAIN.fullmatch(domain):
+            check.fail(prefix + "domains", f"expected a domain like news.example.com, "
+                       f"got {domain!r}")
+    return OutletConfig(name=" ".join(nfc(name).split()),
+                        aliases=tuple(" ".join(nfc(str(a)).split()) for a in aliases),
+                        domains=tuple(d for d in domains if _DOMAIN.fullmatch(d)))

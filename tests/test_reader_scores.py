@@ -26,8 +26,8 @@ DECK_AND_BODY = {
 }
 # Where the story is filed and who published it (goals: section_ok 0.90, outlet_ok 0.95).
 SECTION_AND_OUTLET = {
-    "html-ko": {"section_ok": 0.86, "outlet_ok": 0.97},
-    "scraped-text-ko": {"section_ok": 0.80, "outlet_ok": 0.36},
+    "html-ko": {"section_ok": 0.94, "outlet_ok": 0.97},
+    "scraped-text-ko": {"section_ok": 0.92, "outlet_ok": 0.95},
 }
 # Everything together. (scraped-text-ko holds one capture whose text is mojibake that lost
 # bytes: ingest refuses it rather than publish it garbled, and the scorer counts a refusal as

@@ -3,6 +3,7 @@ tags for the metadata; the scraped-text rules on the visible text for what those
 
 from __future__ import annotations
 
+import html as entities
 import json
 import re
 from datetime import datetime
@@ -15,7 +16,9 @@ from bs4 import BeautifulSoup
 from digest.ingest import chrome, korean
 from digest.ingest.embedded import embedded_body
 from digest.ingest.extracted import Extracted
+from digest.ingest.filing import meta_sections, url_section
 from digest.ingest.text import extract_text
+from digest.ingest.vocabulary import GENERIC_SECTIONS, Vocabulary, fold, vocabulary
 from digest.text import nfc
 
 _ARTICLE_TYPES = {"NewsArticle", "Article", "ReportageNewsArticle", "AnalysisNewsArticle",
@@ -29,15 +32,18 @@ _META_AUTHOR = ("author", "article:author", "dable:author", "byl", "sailthru.aut
                 "parsely-author", "dc.creator")
 
 
-def extract_html(text: str) -> Extracted | None:
-    """HTML text -> Extracted, or None when the page holds no article text."""
+def extract_html(text: str, vocab: Vocabulary | None = None) -> Extracted | None:
+    """HTML text -> Extracted, or None when the page holds no article text; `vocab` (default:
+    the built-in one) tells section and outlet names."""
+    vocab = vocab or vocabulary()
     soup = BeautifulSoup(text, "lxml")
     meta = _meta_tags(soup)
     ld_items = _json_ld_items(soup)
     ld = _json_ld_article(ld_items)
+    url = _canonical(soup, meta, ld)
     data_body = embedded_body(soup, ld)  # before _visible_text drops the scripts
     visible = _visible_text(soup)
-    fallback = extract_text(visible)
+    fallback = extract_text(visible, vocab)
     rules: dict[str, str] = {}
     body = _body(text, data_body, fallback, meta, rules)
     if not body:
@@ -70,15 +76,18 @@ def extract_html(text: str) -> Extracted | None:
             ("byline in the text", _byline_authors(body)),
             ("scraped-text rules", fallback.authors if fallback else None),
             ("meta author", _names(_meta_any(meta, _META_AUTHOR)))]) or (),
-        "section": _first(rules, "section", [
-            ("article:section", meta.get("article:section")),
+        "section": _known_first(rules, vocab.section, [
+            *meta_sections(meta),
             ("JSON-LD articleSection", _text(ld.get("articleSection"))),
             ("JSON-LD breadcrumbs", _breadcrumb_section(ld_items)),
+            ("the article's URL", url_section(url, vocab)),
             ("scraped-text rules", fallback.section if fallback else None)]),
-        "outlet": _first(rules, "outlet", [
+        "outlet": _first(rules, "outlet", [(rule, name) for rule, name in [
             ("og:site_name", meta.get("og:site_name")),
             ("JSON-LD publisher", _name(ld.get("publisher"))),
-            ("scraped-text rules", fallback.outlet if fallback else None)]),
+            ("the article's web domain", vocab.outlet_of_host(url)),
+            ("scraped-text rules", fallback.outlet if fallback else None)]
+            if name and not vocab.is_portal(name)]),
     }
     body = _without_headline(body, fields["title"])
     if korean_page:  # the chrome and layout rules know Korean pages
@@ -95,7 +104,7 @@ def extract_html(text: str) -> Extracted | None:
         dateline=byline.dateline if byline else None,
         email=(byline.email if byline and byline.email else None) or (
             fallback.email if fallback else None),
-        source_url=_canonical(soup, meta, ld),
+        source_url=url,
         image=meta.get("og:image") or _image(ld.get("image")),
         summary=chrome.without_copyright(meta.get("og:description") or meta.get("description")),
         tags=_tags(meta, ld),
@@ -197,6 +206,17 @@ def _first(rules: dict[str, str], field: str, candidates: list[tuple[str, Any]])
     return None
 
 
+def _known_first(rules: dict[str, str], known, candidates: list[tuple[str, Any]]):
+    """The first section the vocabulary knows, else the first that is not generic: a page's
+    'article:section' of '뉴스' gives way to the '사회' of a later signal."""
+    for rule, value in candidates:
+        if value and known(value):
+            rules["section"] = rule
+            return value
+    return _first(rules, "section", [(r, v) for r, v in candidates
+                                     if v and fold(v) not in GENERIC_SECTIONS])
+
+
 def _main_text(html: str) -> str:
     # No deduplicate=True: it remembers text across calls and empties later extractions.
     text = trafilatura.extract(html, include_comments=False, include_tables=True) or ""
@@ -217,8 +237,18 @@ def _meta_tags(soup: BeautifulSoup) -> dict[str, str]:
         value = tag.get("content")
         if key and value and value.strip():
             found.setdefault(key.strip().lower() if ":" not in key else key.strip(),
-                             nfc(value.strip()))
+                             _decoded(value))
     return found
+
+
+def _decoded(value: str) -> str:
+    """A meta or JSON-LD string -> NFC text; a page that escaped its entities twice
+    ('&amp;#039;') has them decoded once more, so '&#039;' never reaches a reader."""
+    value = nfc(value.strip())
+    return nfc(entities.unescape(value)) if _ENTITY.search(value) else value
+
+
+_ENTITY = re.compile(r"&(?:#\d{1,7}|#x[0-9a-f]{1,6}|[a-z]{2,8});", re.IGNORECASE)
 
 
 def _meta_any(meta: dict[str, str], keys: tuple[str, ...]) -> str | None:
@@ -262,8 +292,8 @@ def _breadcrumb_section(items: list[dict]) -> str | None:
             continue
         crumbs = [c for c in item.get("itemListElement") or [] if isinstance(c, dict)]
         crumbs.sort(key=lambda c: c.get("position", 0))
-        names = [_name(c.get("item")) or _name(c) for c in crumbs]
-        names = [n for n in names if n and n.casefold() not in ("home", "홈", "뉴스")]
+        names = [_name(c) or _name(c.get("item")) for c in crumbs]
+        names = [n for n in names if n and "/" not in n and fold(n) not in GENERIC_SECTIONS]
         if names:
             return names[-2] if len(names) > 1 else names[0]
     return None
@@ -341,7 +371,7 @@ def _htmldate(html: str, korean_page: bool) -> datetime | None:
 def _text(value: Any) -> str | None:
     if isinstance(value, list):
         value = value[0] if value else None
-    return nfc(str(value)).strip() if value else None
+    return _decoded(str(value)) or None if value else None
 
 
 def _name(value: Any) -> str | None:
@@ -387,4 +417,4 @@ def _tags(meta: dict[str, str], ld: dict) -> tuple[str, ...]:
     if isinstance(raw, list):
         raw = ",".join(map(str, raw))
     tags = [t.strip() for t in str(raw).split(",") if 1 < len(t.strip()) <= 30]
-    return tuple(dict.fromkeys(tags))[:10]
+    return tuple(dict.fromkeys(tags))  # normalize keeps the first ten that say something

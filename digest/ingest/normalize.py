@@ -8,7 +8,9 @@ from datetime import datetime
 
 from digest.config import Config
 from digest.ingest.extracted import Extracted
+from digest.ingest.filing import clean_tags
 from digest.ingest.korean import KST
+from digest.ingest.vocabulary import vocabulary
 from digest.model import Article
 from digest.text import nfc, slugify
 
@@ -35,17 +37,37 @@ def to_article(extracted: Extracted, *, source: str, kind: str, encoding: str, n
     published, updated = extracted.published, extracted.updated
     if (extracted.lang or "").startswith("ko"):  # a Korean outlet's times are told in KST
         published, updated = _in_kst(published), _in_kst(updated)
+    rules = dict(extracted.rules)
+    section, outlet = _names(extracted, config, rules)
+    tags = clean_tags(extracted.tags, outlet=outlet, section=section, vocab=vocabulary(config))
     provenance = {"source": source, "kind": kind, "encoding": encoding,
-                  "ingested": ingested_at(now, config),
-                  "rules": dict(sorted(extracted.rules.items()))}
+                  "ingested": ingested_at(now, config), "rules": dict(sorted(rules.items()))}
     return Article(
         path="", title=title, date=published, updated=updated,
         body=body + "\n", subtitle=_one_line(extracted.subtitle),
-        section=_one_line(extracted.section), authors=extracted.authors,
-        dateline=extracted.dateline, outlet=_one_line(extracted.outlet),
+        section=section, authors=extracted.authors,
+        dateline=extracted.dateline, outlet=outlet,
         source_url=extracted.source_url, email=extracted.email, lang=extracted.lang,
-        tags=extracted.tags, slug=slugify(title), summary=_one_line(extracted.summary),
+        tags=tags, slug=slugify(title), summary=_one_line(extracted.summary),
         related=extracted.related, image=extracted.image, provenance=provenance)
+
+
+def _names(extracted: Extracted, config: Config,
+           rules: dict[str, str]) -> tuple[str | None, str | None]:
+    """The section and outlet found -> the names digest writes: the project's, else the built-in
+    vocabulary's (politics -> 정치, MBC NEWS -> MBC), else as found; rules note each renaming."""
+    vocab = vocabulary(config)
+    found_section, found_outlet = _one_line(extracted.section), _one_line(extracted.outlet)
+    section = vocab.section_name(found_section)
+    outlet = vocab.outlet(found_outlet) or found_outlet
+    if not outlet and vocab.outlet_of_host(extracted.source_url):
+        outlet, rules["outlet"] = vocab.outlet_of_host(extracted.source_url), "source URL"
+    for field, found, named in (("section", found_section, section),
+                                ("outlet", found_outlet, outlet)):
+        if found and named != found:
+            rules[field] = f"{rules.get(field, 'found')}: {found!r}" + (
+                f" named {named}" if named else ", not a section")
+    return section, outlet
 
 
 def ingested_at(now: datetime, config: Config) -> str:

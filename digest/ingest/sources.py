@@ -16,6 +16,7 @@ from digest.ingest.html import extract_html
 from digest.ingest.normalize import Rejected, ingested_at, to_article
 from digest.ingest.read import UnreadableSource, read_source
 from digest.ingest.text import extract_text
+from digest.ingest.vocabulary import vocabulary
 from digest.model import Article
 from digest.store import loads
 
@@ -82,7 +83,7 @@ def read_articles(source: str, data: bytes, config: Config, now: datetime,
                 for n, e in enumerate(entries, start=1)]
     reader = extract_html if decoded.kind == "html" else extract_text
     try:
-        extracted = reader(decoded.text)
+        extracted = reader(decoded.text, vocabulary(config))
     except Exception as exc:  # a parser bug on one page must not stop the batch
         return [Found(source=source, reason=f"cannot parse {decoded.kind}: {exc!r}")]
     if extracted is None:

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 from digest.ingest import chrome, korean
 from digest.ingest.extracted import Extracted
+from digest.ingest.filing import outlet_in_lines, section_in_lines
+from digest.ingest.vocabulary import Vocabulary, vocabulary
 from digest.model import Related
 from digest.text import nfc
 
@@ -52,8 +54,10 @@ def is_chrome(line: str) -> bool:
     return chrome.is_chrome(line)
 
 
-def extract_text(text: str) -> Extracted | None:
-    """Scraped page text -> Extracted, or None when no dated article is found in it."""
+def extract_text(text: str, vocab: Vocabulary | None = None) -> Extracted | None:
+    """Scraped page text -> Extracted, or None when no dated article is found in it; `vocab`
+    (default: the built-in one) tells section and outlet names."""
+    vocab = vocab or vocabulary()
     lines = _lines(text)
     anchor = _find_anchor(lines)
     if anchor is None:
@@ -63,9 +67,8 @@ def extract_text(text: str) -> Extracted | None:
     title = _clean_title(lines[title_index]) if title_index is not None else None
     if title:
         rules["title"] = "nearest headline above the date line"
-    section = _section(lines, title_index if title_index is not None else anchor.index)
-    if section:
-        rules["section"] = "section name above the title"
+    section = _ruled(rules, "section", section_in_lines(
+        lines, title_index, (anchor.index, anchor.end), vocab))
     body_start, body_end, stop = _body_block(lines, anchor.end + 1)
     body_start = _lead_start(lines, anchor.end + 1, body_start)
     subtitle = _subtitle(lines, anchor.end + 1, body_start)
@@ -75,9 +78,8 @@ def extract_text(text: str) -> Extracted | None:
     if byline:
         rules["authors"] = f"byline: {byline.rule}"
     email = (byline.email if byline else None) or _email_after(lines, body_end)
-    outlet = (byline.outlet if byline else None) or _outlet(lines, body_end)
-    if outlet:
-        rules["outlet"] = "byline" if byline and byline.outlet else "copyright line or title"
+    outlet = _ruled(rules, "outlet", outlet_in_lines(
+        lines, byline.outlet if byline else None, vocab) or _outlet(lines, body_end, byline))
     if subtitle:
         rules["subtitle"] = "deck lines between the date line and the body"
     rules["body"] = f"prose after the date line up to {stop}"
@@ -90,6 +92,14 @@ def extract_text(text: str) -> Extracted | None:
         dateline=byline.dateline if byline else None, outlet=outlet,
         lang="ko" if _mostly_hangul(" ".join(paragraphs[:5])) else None,
         related=_related(lines, body_end), rules=rules)
+
+
+def _ruled(rules: dict[str, str], field: str, found: tuple[str | None, str] | None) -> str | None:
+    """A (value, rule) found, or None -> the value, its rule recorded under `field`."""
+    if not found or not found[0]:
+        return None
+    rules[field] = found[1]
+    return found[0]
 
 
 def _lines(text: str) -> list[str]:
@@ -175,18 +185,6 @@ def _is_title_like(line: str) -> bool:
 
 def _clean_title(line: str) -> str:
     return line.strip(" |").strip()
-
-
-def _section(lines: list[str], title_index: int) -> str | None:
-    for index in range(title_index - 1, max(-1, title_index - LOOKBACK), -1):
-        line = lines[index].strip(" |")
-        if line in korean.SECTION_WORDS:
-            return line
-        parts = [p for p in _BREADCRUMB.split(line) if p]
-        if len(parts) >= 2 and len(line) < 60:
-            known = [p for p in parts if p in korean.SECTION_WORDS]
-            return known[-1] if known else parts[-1]
-    return None
 
 
 def _body_block(lines: list[str], start: int) -> tuple[int, int, str]:
@@ -338,15 +336,19 @@ def _email_after(lines: list[str], body_end: int) -> str | None:
     return None
 
 
-def _outlet(lines: list[str], body_end: int) -> str | None:
+def _outlet(lines: list[str], body_end: int,
+            byline: korean.Byline | None) -> tuple[str, str] | None:
+    """An outlet no table knows: the byline's, else the copyright line's, else the title's."""
+    if byline and byline.outlet:
+        return byline.outlet, "byline"
     for line in lines[body_end:body_end + 30]:
         if len(line) < 120:
             match = _COPYRIGHT_OUTLET.search(line)
             if match and _HANGUL.search(match.group("outlet") + "가") and not match.group(
                     "outlet").isdigit():
-                return match.group("outlet").strip()
+                return match.group("outlet").strip(), "copyright line"
     suffix = _TITLE_SUFFIX.search(lines[0]) if lines else None
-    return suffix.group("outlet").strip() if suffix else None
+    return (suffix.group("outlet").strip(), "page title") if suffix else None
 
 
 def _related(lines: list[str], body_end: int) -> tuple[Related, ...]:
