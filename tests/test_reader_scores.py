@@ -32,7 +32,7 @@ SECTION_AND_OUTLET = {
 # Everything together. (scraped-text-ko holds one capture whose text is mojibake that lost
 # bytes: ingest refuses it rather than publish it garbled, and the scorer counts a refusal as
 # every check failed.)
-READER = {"html-ko": {"reader_ok": 0.88}, "scraped-text-ko": {"reader_ok": 0.32}}
+READER = {"html-ko": {"reader_ok": 0.94}, "scraped-text-ko": {"reader_ok": 0.93}}
 
 
 @pytest.fixture(scope="module")
