@@ -1,7 +1,7 @@
 """What the Pages workflow's cache saves: a cold build against a build in a fresh checkout with
 the cache and site of the last run restored, as actions/cache restores them.
 
-    python3 benchmarks/ci_cache.py --n 1000 --n 10000 [--steps] [--keep DIR]
+    python3 benchmarks/ci_cache.py --n 1000 --n 10000 [--runs 3] [--steps] [--keep DIR]
 
 For each size: a cold build of N generated articles (../shared/bench/gen_corpus.py), with the
 search index as the workflow builds it. Then, as a workflow run does: the project folder is
@@ -11,8 +11,9 @@ and hard links kept, inodes new), and the project is built. Three such runs: one
 changed (a push that touches no input, or a re-run); one after an article got a new first
 paragraph (this run also makes the twin tree, once after a cold build, see README); and the
 run after it, with another edit, whose restored cache holds the twin. Each build runs in its
-own process; the report gives its wall time, its CPU time (user and system, with its workers
-and Pagefind), the articles it parsed, the pages it rendered and the files it wrote.
+own process; the report gives its wall time and its CPU time (user and system, with its
+workers and Pagefind), medians over the runs, and the articles it parsed, the pages it rendered
+and the files it wrote.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import argparse
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tarfile
@@ -99,8 +101,12 @@ def save_cache(project: Path, archive: Path) -> None:
 
 
 def bench(n: int, workdir: Path, steps: bool) -> dict[str, dict]:
-    pristine = generate(n, workdir / f"pristine-{n}")
-    project, archive = workdir / f"project-{n}", workdir / f"cache-{n}.tar"
+    """One round of the four builds at n articles -> {build: its figures}."""
+    pristine, project = workdir / f"pristine-{n}", workdir / f"project-{n}"
+    archive = workdir / f"cache-{n}.tar"
+    for folder in (pristine, project):
+        shutil.rmtree(folder, ignore_errors=True)
+    generate(n, pristine)
     shutil.copytree(pristine, project, copy_function=shutil.copyfile)
     os.sync()
     results = {"cold": timed_build(project, steps)}
@@ -130,13 +136,17 @@ def main() -> None:
     parser.add_argument("--n", type=int, action="append", help="article count (repeatable)")
     parser.add_argument("--keep", type=Path, help="keep the projects in this folder")
     parser.add_argument("--steps", action="store_true", help="print each build's step times")
+    parser.add_argument("--runs", type=int, default=1, help="rounds; times are medians")
     args = parser.parse_args()
     workdir = args.keep or Path(tempfile.mkdtemp(prefix="digest-ci-cache-"))
     print(f"{'articles':>9} {'build':<24} {'wall s':>7} {'CPU s':>7} {'parsed':>7} "
           f"{'rendered':>9} {'written':>8}")
     try:
         for n in args.n or [1000]:
-            for name, row in bench(n, workdir, args.steps).items():
+            rounds = [bench(n, workdir, args.steps) for _ in range(args.runs)]
+            for name, row in rounds[-1].items():
+                for figure in ("seconds", "cpu"):
+                    row[figure] = statistics.median(r[name][figure] for r in rounds)
                 print(f"{n:>9} {name:<24} {row['seconds']:>7.2f} {row['cpu']:>7.2f} "
                       f"{row['parsed']:>7} {row['rendered']:>9} {row['written']:>8}", flush=True)
     finally:
