@@ -132,6 +132,47 @@ def test_scraped_page_written_by_us():
     assert found.rules["published"] == "date line 기사입력"
 
 
+REPORTER_BOX_PAGE = """전체메뉴
+가상방송
+
+가람시, 새벽 버스 노선 세 개 늘려
+
+입력 2026.11.18 (09:12)
+
+가람시가 다음 달부터 새벽 시간대 버스 노선을 세 개 늘리기로 했다. 첫차 시간도 30분 앞당긴다.
+
+시는 새벽에 출근하는 시민이 늘어난 데 따른 조치라고 설명했다. 노선은 시내 환승센터를 지난다.
+
+댓글
+좋아요
+공유하기
+많이 본 뉴스
+가람시 도서관 야간 개방 확대
+가람천 산책로 조명 새로 달아
+가람역 앞 횡단보도 두 곳 신설
+가람시장 주차장 무료 시간 늘려
+가람시 청년 월세 지원 접수
+가람공원 겨울 축제 준비
+기자 정보
+{reporter}
+{email}
+기사 모음
+"""
+
+
+@pytest.mark.parametrize("reporter", ["한가람 기자", "한가람\n기자"])
+def test_a_reporters_box_with_an_email_after_the_body_names_the_author(reporter):
+    page = REPORTER_BOX_PAGE.format(reporter=reporter, email="garam@broadcast.example")
+    found = extract_text(page)
+    assert found.authors == ("한가람",) and found.email == "garam@broadcast.example"
+    assert found.rules["authors"] == "byline: reporter box with e-mail"
+
+
+def test_a_name_without_an_email_below_is_no_reporter_box():
+    found = extract_text(REPORTER_BOX_PAGE.format(reporter="한가람 기자", email="기사 모음"))
+    assert found.rules.get("authors") != "byline: reporter box with e-mail"
+
+
 def test_html_metadata_and_main_text():
     found = extract_html((FIXTURES / "article.html").read_text())
     assert found.title == "우주항공청, 달 착륙선 시험 성공"

@@ -313,6 +313,9 @@ def _byline(lines: list[str], title_index: int | None, anchor: _Anchor, body: tu
         closing = korean.parse_closing_byline(line)
         if closing:
             return closing
+    block = _reporter_block(lines, body[0])
+    if block:
+        return block
     top = title_index if title_index is not None else anchor.index
     for line in lines[max(0, top - 3):anchor.end + 4]:
         match = _HEADER_REPORTER.match(line)
@@ -325,6 +328,27 @@ def _byline(lines: list[str], title_index: int | None, anchor: _Anchor, body: tu
     if _BARE_NAME.fullmatch(above) and not is_chrome(above) and (
             above not in korean.SECTION_WORDS):
         return korean.Byline(rule="name line above the headline", authors=(above,))
+    return None
+
+
+_REPORTER_LINE = re.compile(r"(?P<name>[가-힣]{2,4})(?:\s*(?P<role>기자|특파원))?")
+
+
+def _reporter_block(lines: list[str], start: int) -> korean.Byline | None:
+    """A reporter's box after the body: a name line with its role ('홍길동 기자', or the name
+    and '기자' on two lines) and the reporter's e-mail right under it."""
+    for index in range(start, len(lines) - 1):
+        match = _REPORTER_LINE.fullmatch(lines[index])
+        if not match:
+            continue
+        role_below = match["role"] is None and lines[index + 1] in ("기자", "특파원")
+        if match["role"] is None and not role_below:
+            continue
+        below = index + 2 if role_below else index + 1
+        email = korean.EMAIL_RE.fullmatch(lines[below]) if below < len(lines) else None
+        if email:
+            return korean.Byline(rule="reporter box with e-mail", authors=(match["name"],),
+                                 email=email.group(0))
     return None
 
 
