@@ -3,8 +3,10 @@
     python3 benchmarks/extraction.py [--set ../shared/corpus/dev] [--skip-score]
 
 Prints the reference scorer's table (../shared/bench/extract_eval.py: title, published, author
-and body F1 per input group, beside trafilatura alone), then `digest ingest` throughput in
-articles/s for each input kind, each kind ingested by one process into a fresh project.
+and body F1 per input group, beside trafilatura alone), the reader-view scorer's summary
+(../shared/bench/reader_eval.py: deck, body, section and outlet checks), then `digest ingest`
+throughput in articles/s for each input kind, each kind ingested by one process into a fresh
+project.
 """
 
 from __future__ import annotations
@@ -30,6 +32,21 @@ def score(corpus: Path) -> None:
     done = subprocess.run([sys.executable, str(SCORER), str(corpus), "--digest", digest],
                           capture_output=True, text=True, check=False)
     print(done.stdout.strip() or done.stderr.strip())
+
+
+def reader_scores(corpus: Path, workdir: Path) -> None:
+    """Run the reader-view scorer (decks, bodies, sections, outlets) and print its summary."""
+    scorer = SHARED / "bench" / "reader_eval.py"
+    if not (scorer.is_file() and (corpus / "reader").is_dir()):
+        print(f"reader view: skipped (no {scorer} or {corpus / 'reader'})")
+        return
+    digest = workdir / "digest"  # the scorer runs a command by path: this checkout's digest
+    digest.write_text(f"#!/bin/sh\nPYTHONPATH={REPO} exec {sys.executable} -m digest \"$@\"\n")
+    digest.chmod(0o755)
+    done = subprocess.run([sys.executable, str(scorer), str(corpus), str(corpus / "reader"),
+                           "--digest", str(digest)], capture_output=True, text=True, check=False)
+    lines = done.stdout.splitlines()
+    print("\n".join(line for line in lines if line.startswith(("html-ko ", "scraped-text-ko "))))
 
 
 def inputs_by_kind(corpus: Path, workdir: Path) -> dict[str, list[Path]]:
@@ -66,11 +83,12 @@ def main() -> None:
     args = parser.parse_args()
     if not (args.set / "manifest.json").is_file():
         sys.exit(f"skipped: no corpus at {args.set} (the shared corpus folder is needed)")
-    if not args.skip_score:
-        score(args.set)
-        print()
     workdir = Path(tempfile.mkdtemp(prefix="digest-extract-"))
     try:
+        if not args.skip_score:
+            score(args.set)
+            reader_scores(args.set, workdir)
+            print()
         print(f"{'input kind':<14} {'sources':>8} {'articles':>9} {'seconds':>8} "
               f"{'articles/s':>11}")
         for kind, paths in inputs_by_kind(args.set, workdir).items():
