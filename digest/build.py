@@ -108,13 +108,7 @@ EVERYTHING = frozenset({CONFIG, CONTENT, TEMPLATES, STATIC})
 
 def build(options: BuildOptions, progress: Progress | None = None) -> BuildResult:
     """Build the project's site; raise DigestError (site untouched) when it cannot."""
-    result = Builder(options).build(EVERYTHING, progress)
-    path = _config_path(options)
-    config = load_config(path, base_url=options.base_url)  # the quick paths do not load it
-    shown = path.relative_to(options.project) if path and path.is_relative_to(options.project) \
-        else path
-    return replace(result, diagnostics=(*result.diagnostics,
-                                        *relative_base_url(config, shown, Severity.WARNING)))
+    return Builder(options).build(EVERYTHING, progress)
 
 
 class Builder:
@@ -207,6 +201,7 @@ class Builder:
                 if options.write:
                     check_owned(self.out.absolute())
         config_part = repr(config)
+        address = self._address(config)
         sources, entries, problems = state.get("sources", {}), {}, state.get("problems", {})
         new_rows: dict[str, tuple | None] = {}
         if CONTENT in changed:
@@ -305,7 +300,7 @@ class Builder:
             "next_reveal": collating.next_reveal(entries.values(), now=now,
                                                  future=options.future)
             if CONTENT in changed else state.get("next_reveal"),
-            "diagnostics": pack_problems((*diagnostics, *template_warnings)),
+            "diagnostics": pack_problems((*diagnostics, *template_warnings, *address)),
             "search": sorted(search_paths or (search_files if options.search else ())),
             "search_key": search_key,
             "index": pack_index(index, key_of), "shown_in": dict(shown_in),
@@ -322,8 +317,8 @@ class Builder:
         self.templates_part, self.collisions = templates_part, collisions
         return BuildResult(articles=len(index.urls), pages=len(pages),
                            seconds=time.perf_counter() - started,
-                           diagnostics=(*diagnostics, *template_warnings), report=report,
-                           timings=tuple(timings), out=self.out)
+                           diagnostics=(*diagnostics, *template_warnings, *address),
+                           report=report, timings=tuple(timings), out=self.out)
 
     def _quick_result(self, state: dict[str, Any], step, now: datetime) -> BuildResult | None:
         """The build, done from the cache alone, when nothing but the text of some articles
@@ -413,6 +408,7 @@ class Builder:
         diagnostics = _file_problems(sources, problems)
         diagnostics += unpack_problems(state["collisions"])
         diagnostics += unpack_problems(state["template_warnings"])
+        diagnostics += self._address(config)
         diagnostics += self._remember({
             **state, "sources": sources, "problems": problems,
             "page_keys": page_keys, "generation": output_generation(self.out),
@@ -442,6 +438,14 @@ class Builder:
         finally:
             self.blobs, self.parsed = {}, {}
         return []
+
+    def _address(self, config: Config) -> list[Diagnostic]:
+        """A warning when a site written to publish has no absolute address (kept with the
+        other diagnostics, so the quick paths repeat it)."""
+        if not self.options.write:
+            return []  # the preview serves on this machine; check reports it itself
+        return relative_base_url(config, _config_path(self.options), self.options.project,
+                                 Severity.WARNING)
 
     def _compiled(self) -> Path | None:
         """Where compiled templates are kept between builds (in the cache folder, if any)."""

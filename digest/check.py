@@ -41,9 +41,9 @@ def check(options: BuildOptions, external: bool = False) -> list[Diagnostic]:
     except DigestError as exc:
         return list(exc.diagnostics)
     problems = list(result.diagnostics)
-    problems += relative_base_url(builder.config, find_config(options.project,
-                                                             options.config_path),
-                                  Severity.ERROR)
+    problems += relative_base_url(builder.config,
+                                  find_config(options.project, options.config_path),
+                                  options.project, Severity.ERROR)
     links, outside = site_links(builder.files, builder.config.base_path)
     problems += links
     if external:

@@ -224,11 +224,7 @@ def init_command(directory):
     from digest.project import WORKFLOW, init, install_source
 
     source = install_source()
-    try:
-        written = init(directory, source)
-    except DigestError as exc:
-        _print_diagnostics(exc.diagnostics)
-        sys.exit(1)
+    written = init(directory, source)
     for name in written:
         err.print(f"wrote {directory / name}")
     if source.package:
@@ -266,11 +262,7 @@ def templates_eject(names):
     """Copy default templates into templates/ to edit; never overwrites."""
     from digest.project import eject
 
-    try:
-        copied = eject(Path("."), list(names))
-    except DigestError as exc:
-        _print_diagnostics(exc.diagnostics)
-        sys.exit(1)
+    copied = eject(Path("."), list(names))
     for item in copied:
         err.print(f"copied {item.name} -> {item.path}")
 

@@ -102,11 +102,15 @@ def find_config(project: Path, given: Path | None = None) -> Path | None:
     return default if default.is_file() else None
 
 
-def relative_base_url(config: Config, path: Path | None, severity: Severity) -> list[Diagnostic]:
-    """A problem when the site has no absolute base URL (what feeds, the sitemap, robots.txt
-    and the 404 page need to point anywhere), else none."""
+def relative_base_url(config: Config, path: Path | None, project: Path,
+                      severity: Severity) -> list[Diagnostic]:
+    """A problem, placed at the config file (shown relative to the project), when the site has
+    no absolute base URL (what feeds, the sitemap, robots.txt and the 404 page need to point
+    anywhere), else none."""
     if config.has_absolute_base:
         return []
+    if path is not None and path.is_relative_to(project):
+        path = path.relative_to(project)
     message = (f"base_url is {config.base_url!r}, not an absolute URL: feeds, the sitemap and "
                "robots.txt will hold addresses without a site, which feed readers and search "
                "engines cannot follow, and the 404 page works only at a domain root; set "

@@ -16,7 +16,7 @@ from urllib.parse import unquote, urlsplit
 
 from digest.build import EVERYTHING, Builder, BuildOptions
 from digest.changes import RenderCount, changed_files, count, moved_pages, under
-from digest.config import CONFIG_FILE, Config, load_config
+from digest.config import Config, find_config, load_config
 from digest.errors import DigestError, one_line
 from digest.templates import PACKAGE_DIR
 from digest.watch import Watcher
@@ -312,7 +312,7 @@ class Preview:
         if lenient.config is None:
             with contextlib.suppress(Exception):
                 build = self.options.build
-                return load_config(build.config_path or build.project / CONFIG_FILE,
+                return load_config(find_config(build.project, build.config_path),
                                    base_url=build.base_url)
         return lenient.config
 

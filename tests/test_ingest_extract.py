@@ -268,3 +268,10 @@ def test_section_from_json_ld_breadcrumbs():
     </body></html>"""
     found = extract_html(page)
     assert found.section == "국제" and found.rules["section"] == "JSON-LD breadcrumbs"
+
+
+def test_a_portal_in_the_page_title_is_never_the_outlet():
+    page = (FIXTURES / "scraped-page.txt").read_text().replace("가상일보", "")
+    page = "가람은행 청년 적금 - 네이버 뉴스\n" + page.replace("[서울=] ", "")
+    found = extract_text(page)
+    assert found.outlet is None or "네이버" not in found.outlet

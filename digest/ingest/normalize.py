@@ -60,8 +60,8 @@ def _names(extracted: Extracted, config: Config,
     found_section, found_outlet = _one_line(extracted.section), _one_line(extracted.outlet)
     section = vocab.section_name(found_section)
     outlet = vocab.outlet(found_outlet) or found_outlet
-    if not outlet and vocab.outlet_of_host(extracted.source_url):
-        outlet, rules["outlet"] = vocab.outlet_of_host(extracted.source_url), "source URL"
+    if not outlet and (host_outlet := vocab.outlet_of_host(extracted.source_url)):
+        outlet, rules["outlet"] = host_outlet, "source URL"
     for field, found, named in (("section", found_section, section),
                                 ("outlet", found_outlet, outlet)):
         if found and named != found:

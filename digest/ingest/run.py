@@ -132,7 +132,10 @@ def _place(found: Found, library: Library, options: IngestOptions) -> Outcome:
     article, path = _moved(article, known, library, options)
     reason = (f"updated {known.path} ({why}; newer version: {verdict.why})" if verdict.newer
               else f"replaced {known.path} ({why}; richer capture: {verdict.why})")
-    return _write(article, path, library, options, outcome, reason, replaces=known.path)
+    written = _write(article, path, library, options, outcome, reason, replaces=known.path)
+    if written.status == FAILED:  # the stored one is still on disk, and still known
+        library.add(known.path, known.article)
+    return written
 
 
 def _moved(article: Article, known: Known, library: Library,

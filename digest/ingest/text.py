@@ -78,8 +78,10 @@ def extract_text(text: str, vocab: Vocabulary | None = None) -> Extracted | None
     if byline:
         rules["authors"] = f"byline: {byline.rule}"
     email = (byline.email if byline else None) or _email_after(lines, body_end)
+    unknown = _outlet(lines, body_end, byline)  # a name no table knows; never a portal
     outlet = _ruled(rules, "outlet", outlet_in_lines(
-        lines, byline.outlet if byline else None, vocab) or _outlet(lines, body_end, byline))
+        lines, byline.outlet if byline else None, vocab) or (
+        unknown if unknown and not vocab.is_portal(unknown[0]) else None))
     if subtitle:
         rules["subtitle"] = "deck lines between the date line and the body"
     rules["body"] = f"prose after the date line up to {stop}"
