@@ -13,13 +13,12 @@ import jinja2
 import yaml
 
 from digest.errors import Diagnostic, TemplateError, error
-from digest.yamlsafe import shape_problem, yaml_diagnostic
+from digest.yamlsafe import FAST_LOADER, shape_problem, yaml_diagnostic
 
 FOLDER = "i18n"
 REFERENCE = "en"  # the table every other is checked against, and the fallback
 _PLACEHOLDER = re.compile(r"\{(\w+)(?::0(\d)d)?\}")
 _LANGUAGE = re.compile(r"[A-Za-z0-9_-]+")
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -149,7 +148,7 @@ def _compose(path: Path, shown: str, problems: list[Diagnostic]) -> yaml.Node | 
         problems.append(error(f"table refused: {refused[0]}", shown, refused[1] + 1))
         return None
     try:
-        return yaml.compose(text, Loader=_LOADER)
+        return yaml.compose(text, Loader=FAST_LOADER)
     except yaml.YAMLError as exc:
         problems.append(yaml_diagnostic(exc, shown, first_line=1, where="the table"))
         return None

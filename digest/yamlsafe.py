@@ -15,7 +15,7 @@ MAX_DEPTH = 40
 _OPEN = (yaml.FlowSequenceStartToken, yaml.FlowMappingStartToken,
          yaml.BlockSequenceStartToken, yaml.BlockMappingStartToken)
 _CLOSE = (yaml.FlowSequenceEndToken, yaml.FlowMappingEndToken, yaml.BlockEndToken)
-_SCANNER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when PyYAML has it
 
 
 def shape_problem(text: str) -> tuple[str, int] | None:
@@ -27,7 +27,7 @@ def shape_problem(text: str) -> tuple[str, int] | None:
         return None  # cannot hold an alias or deep nesting: skip the scan
     depth = 0
     try:
-        for token in yaml.scan(text, Loader=_SCANNER):
+        for token in yaml.scan(text, Loader=FAST_LOADER):
             if isinstance(token, yaml.AliasToken | yaml.AnchorToken):
                 return "YAML anchors and aliases (&name, *name) are not allowed", \
                     token.start_mark.line
@@ -42,10 +42,7 @@ def shape_problem(text: str) -> tuple[str, int] | None:
     return None
 
 
-_BASE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class SafeLoader(_BASE_LOADER):  # type: ignore[misc, valid-type]
+class SafeLoader(FAST_LOADER):  # type: ignore[misc, valid-type]
     """The safe loader, with an impossible date (2026-02-30) a YAML error at its line rather
     than a ValueError from datetime that names no place."""
 

@@ -13,10 +13,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from digest.config import Config, OutletConfig, SectionConfig
 from digest.text import nfc
+from digest.yamlsafe import load as load_yaml
 
 _DATA = Path(__file__).with_name("sections.yaml"), Path(__file__).with_name("outlets.yaml")
 EXCLUDE_VARIABLE = "DIGEST_OUTLETS_EXCLUDE"
@@ -221,8 +220,7 @@ def _name_variants(raw: str) -> list[str]:
 
 
 def _entries(path: Path, excluded: frozenset[str] = frozenset()) -> tuple[Entry, ...]:
-    data = yaml.load(path.read_text("utf-8"), Loader=getattr(yaml, "CSafeLoader",
-                                                             yaml.SafeLoader))
+    data = load_yaml(path.read_text("utf-8"))
     return tuple(Entry(name=nfc(str(item["name"])),
                        aliases=tuple(nfc(str(a)) for a in item.get("aliases") or ()),
                        parts=tuple(nfc(str(p)) for p in item.get("parts") or ()),
