@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 
 from digest.errors import ConfigError, Diagnostic, Location, Severity, error
+from digest.fetch.settings import FetchConfig, SourceConfig, parse_fetch
 from digest.text import nfc, slugify
 from digest.yamlsafe import load as load_yaml
 from digest.yamlsafe import shape_problem, yaml_diagnostic
@@ -56,6 +57,8 @@ class Config:
     feed_size: int = 50
     cname: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    sources: tuple[SourceConfig, ...] = ()
+    fetch: FetchConfig = FetchConfig()
 
     @property
     def base_path(self) -> str:
@@ -84,7 +87,7 @@ def fold_name(name: str) -> str:
 _KEYS = {
     "title", "description", "base_url", "language", "timezone", "publish", "sections",
     "outlets", "page_size", "date_format", "excerpt_length", "front_page_editions", "feeds",
-    "feed_size", "cname", "extra",
+    "feed_size", "cname", "extra", "sources", "fetch",
 }
 _SECTION_KEYS = {"key", "name", "order", "aliases"}
 _OUTLET_KEYS = {"name", "aliases", "domains"}
@@ -232,6 +235,7 @@ def parse_config(data: dict, problems: list[Diagnostic], path: str = CONFIG_FILE
     language = check.typed(data, "language", str, defaults.language)
     date_format = check.typed(data, "date_format", str, _default_date_format(language))
     _check_date_format(check, date_format)
+    sources, fetch = parse_fetch(check, data)
     return Config(
         title=nfc(check.typed(data, "title", str, defaults.title)),
         description=nfc(check.typed(data, "description", str, defaults.description)),
@@ -250,6 +254,8 @@ def parse_config(data: dict, problems: list[Diagnostic], path: str = CONFIG_FILE
         feed_size=check.positive(data, "feed_size", defaults.feed_size),
         cname=_cname(check, data),
         extra=check.typed(data, "extra", dict, {}),
+        sources=sources,
+        fetch=fetch,
     )
 
 
