@@ -19,6 +19,7 @@ from digest.build import BuildOptions, BuildResult, build
 from digest.build import Progress as BuildProgress
 from digest.config import find_config, load_config
 from digest.errors import DigestError, one_line
+from digest.fetch.cli import sources_group
 from digest.parallel import default_jobs
 
 PROGRESS_FROM = 500  # items; smaller builds finish before a bar would help
@@ -99,6 +100,9 @@ def unexpected(exc: Exception) -> str:
 @click.version_option(__version__, prog_name="digest")
 def main() -> None:
     """digest: turn scraped news articles into a browsable static digest site."""
+
+
+main.add_command(sources_group)
 
 
 @main.command("build")

@@ -152,6 +152,12 @@ CASES = [
          says=("nope.html",)),
     Case("eject over a file", ("templates", "eject", "article.html"),
          {"templates/article.html": "mine"}, code=1, says=("templates/article.html",)),
+    Case("import an entity bomb", ("sources", "import", "bomb.opml"),
+         {"bomb.opml": '<!DOCTYPE opml [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;&a;">]>'
+                       '<opml><body><outline xmlUrl="https://x.example/&b;"/></body></opml>'},
+         code=1, says=("bomb.opml:1:", "entities")),
+    Case("list sources of a broken config", ("sources", "list"),
+         {"digest.yaml": "sources: [{feed: x}]\n"}, code=1, says=("digest.yaml:1:", "URL")),
     Case("unknown option", ("build", "--bogus"), code=2, says=("--bogus",)),
     Case("jobs out of range", ("build", "-j", "0"), code=2, says=("--jobs",)),
 ]

@@ -91,7 +91,7 @@ def _source(check: _Checker, item: Any, where: str) -> SourceConfig | None:
     url = check.typed(item, kind, str, None, f"{where}.")
     if url is None:
         return None
-    if not _is_web_url(url):
+    if not is_web_url(url):
         check.fail(f"{where}.{kind}", f"expected an http:// or https:// URL, got {url!r}")
         return None
     name = _text(check, item, "name", where)
@@ -100,13 +100,14 @@ def _source(check: _Checker, item: Any, where: str) -> SourceConfig | None:
                         outlet=_text(check, item, "outlet", where))
 
 
-def _is_web_url(url: str) -> bool:
+def is_web_url(url: str) -> bool:
+    """Text -> whether it is an http(s) URL with a host, printable, without spaces."""
     try:
         parts = urlsplit(url)
     except ValueError:
         return False
     return parts.scheme in ("http", "https") and bool(parts.hostname) \
-        and not any(c.isspace() for c in url)
+        and url.isprintable() and not any(c.isspace() for c in url)
 
 
 def _text(check: _Checker, item: dict, key: str, where: str) -> str | None:
