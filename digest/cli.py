@@ -223,19 +223,27 @@ def serve_command(host, port, allow_remote, poll, open_browser, config_path, dra
 
 @main.command("init")
 @click.argument("directory", default=".", type=click.Path(file_okay=False, path_type=Path))
-def init_command(directory):
+@click.option("--schedule", is_flag=True, help="Also a workflow that fetches the sources every "
+              "3 hours and publishes (alone, in an existing project).")
+def init_command(directory, schedule):
     """Start a digest project: digest.yaml, a sample article, .gitignore, a Pages workflow."""
-    from digest.project import WORKFLOW, init, install_source
+    from digest.project import SCHEDULE_NOTE, init, install_note, install_source
 
     source = install_source()
-    written = init(directory, source)
+    written = init(directory, source, schedule)
     for name in written:
         err.print(f"wrote {directory / name}")
+    workflows = [name for name in written if name.startswith(".github/")]
     if source.package:
-        err.print(f"{WORKFLOW} installs {source.package}")
+        for workflow in workflows:
+            err.print(f"{workflow} installs {source.package}")
     else:
-        err.print(source.note + (f" (digest runs from {source.local})" if source.local else ""),
-                  markup=False)
+        err.print(install_note(source, workflows)
+                  + (f" (digest runs from {source.local})" if source.local else ""), markup=False)
+    if schedule:
+        err.print(SCHEDULE_NOTE, markup=False)
+    if "digest.yaml" not in written:  # the schedule, added to a project
+        return
     steps = [f"cd {directory}"] if directory != Path(".") else []
     steps += ["digest serve            # preview at http://127.0.0.1:8000/, edit and watch",
               "digest ingest PAGES...  # bring in scraped pages, saved HTML, feeds",

@@ -16,9 +16,16 @@ from digest.templates import PACKAGE_DIR, theme_dir
 SCAFFOLD = PACKAGE_DIR / "scaffold"
 DISTRIBUTION = "digest-site"
 WORKFLOW = ".github/workflows/pages.yml"
+FETCH_WORKFLOW = ".github/workflows/fetch.yml"
 # scaffold file -> where `digest init` puts it
 INIT_FILES = {"digest.yaml": "digest.yaml", "content/sample.md": "content/sample.md",
               "gitignore": ".gitignore", "github/pages.yml": WORKFLOW}
+SCHEDULE_NOTE = (
+    f"note: {FETCH_WORKFLOW} commits what it fetches to content/, as excerpts by default "
+    "(fetch.store: excerpt | full in digest.yaml), and a public repository republishes "
+    "whatever is committed; GitHub starts scheduled runs late at busy times and turns them "
+    "off after 60 days without activity in a public repository (turn them on again in the "
+    "Actions tab)")
 EJECTED = "templates/.ejected.json"  # default template -> hash of the version copied
 
 
@@ -65,31 +72,44 @@ def _from_local_folder(where: str, version: str) -> InstallSource:
         f"({DISTRIBUTION}=={version})"))
 
 
-def workflow_text(source: InstallSource) -> str:
-    """The Pages workflow, installing what `source` says (or saying what to put there)."""
-    template = (SCAFFOLD / "github/pages.yml").read_text()
-    comment = source.note or "What pip installs: the digest that ran `digest init`."
+def workflow_text(source: InstallSource, workflow: str = WORKFLOW) -> str:
+    """A workflow of `digest init` (the Pages one by default), installing what `source` says
+    (or saying what to put there)."""
+    template = (SCAFFOLD / "github" / Path(workflow).name).read_text()
+    comment = install_note(source, [workflow]) or \
+        "What pip installs: the digest that ran `digest init`."
     # The folder it ran from stays out: the workflow goes into a (maybe public) repository.
     lines = textwrap.wrap(comment, 94, break_on_hyphens=False, break_long_words=False)
     return (template.replace("@install@", "\n  # ".join(lines))
             .replace('"@package@"', json.dumps(source.package)))
 
 
-def init(target: Path, source: InstallSource) -> list[str]:
-    """Scaffold a project in `target` (its workflow installing `source`) -> the files written;
+def install_note(source: InstallSource, workflows: list[str]) -> str:
+    """What the user must set before the first push, naming the workflows written ("" when
+    digest could tell what to install)."""
+    return source.note.replace(WORKFLOW, " and ".join(workflows))
+
+
+def init(target: Path, source: InstallSource, schedule: bool = False) -> list[str]:
+    """Scaffold a project in `target` (its workflows installing `source`; with `schedule` the
+    fetch workflow too, alone in a folder that has a digest.yaml) -> the files written;
     refuses to overwrite any file."""
-    existing = [name for name in INIT_FILES.values() if (target / name).exists()]
+    files = dict(INIT_FILES)
+    if schedule:
+        files = {"github/fetch.yml": FETCH_WORKFLOW} if (target / "digest.yaml").exists() \
+            else {**files, "github/fetch.yml": FETCH_WORKFLOW}
+    existing = [name for name in files.values() if (target / name).exists()]
     if existing:
         raise DigestError([error(f"{name} already exists; digest init never overwrites",
                                  str(target / name)) for name in existing])
-    for scaffold, name in INIT_FILES.items():
+    for scaffold, name in files.items():
         path = target / name
         path.parent.mkdir(parents=True, exist_ok=True)
-        if name == WORKFLOW:
-            path.write_text(workflow_text(source))
+        if scaffold.startswith("github/"):
+            path.write_text(workflow_text(source, name))
         else:
             path.write_bytes((SCAFFOLD / scaffold).read_bytes())
-    return list(INIT_FILES.values())
+    return list(files.values())
 
 
 def default_templates() -> list[str]:

@@ -153,3 +153,12 @@ def test_every_problem_is_reported_at_once(tmp_path):
     assert [line.split(": ")[1] for line in found] == \
         ["sources[0].outlet", "sources[1].page", "fetch.store", "fetch.pause"]
     assert [line.split(":")[1] for line in found] == ["3", "4", "7", "6"]
+
+
+def test_the_readme_example_loads_and_shows_the_defaults(tmp_path):
+    readme = (Path(__file__).parent.parent / "README.md").read_text()
+    section = readme.split("## Keeping it current", 1)[1]
+    example = section.split("```yaml\n", 1)[1].split("```", 1)[0]
+    config = load(tmp_path, example)
+    assert [s.kind for s in config.sources] == ["feed", "sitemap", "page"]
+    assert config.fetch == FetchConfig()
