@@ -1,0 +1,1 @@
+"""digest fetch: feeds, sitemaps and pages from the web, politely, into the ingest pipeline."""
