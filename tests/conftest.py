@@ -17,6 +17,7 @@ import pytest
 from digest.build import BuildOptions, BuildResult, build
 from digest.serve import Preview, PreviewOptions
 from tests.browser import CHROMIUM, FLAGS
+from tests.webserver import webserver  # noqa: F401 (a fixture, for the fetch tests)
 
 NOW = datetime(2030, 1, 1, tzinfo=UTC)
 REPO = Path(__file__).resolve().parent.parent
