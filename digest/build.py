@@ -44,6 +44,7 @@ from digest.errors import (
     TemplateError,
     warning,
 )
+from digest.fetch.state import STATE_FILE
 from digest.model import Index, Page, RenderedPage, Story
 from digest.output import (
     Publication,
@@ -212,6 +213,7 @@ class Builder:
                 selected = collating.select(entries.values(), now=now,
                                             drafts=options.drafts, future=options.future)
                 index, collisions = collating.collate(selected, config)
+                index = _with_health(index, project)
                 diagnostics = [*_file_problems(sources, problems), *collisions]
             if options.strict and any(d.is_error for d in diagnostics):
                 raise DigestError(diagnostics)
@@ -293,7 +295,8 @@ class Builder:
                         keep=(reused | search_paths) if self.cache_dir else set())
         new_state = {
             "options": self._options_part(), "config": config_part,
-            "inputs": _input_stamps(project, _config_path(options)), "sources": sources,
+            "inputs": _input_stamps(project, _config_path(options), config.fetch.status_page),
+            "status_page": config.fetch.status_page, "sources": sources,
             "problems": {key: problems[key] for _, key in sources.values() if key in problems},
             "page_keys": page_keys, "articles": len(index.urls), "pages": len(pages),
             "generation": output_generation(self.out) if options.write else None,
@@ -329,7 +332,8 @@ class Builder:
             return None
         if options.strict and any(d.is_error for d in unpack_problems(state["diagnostics"])):
             return None  # the full path fails it before writing anything
-        if state["inputs"] != _input_stamps(options.project, _config_path(options)):
+        if state["inputs"] != _input_stamps(options.project, _config_path(options),
+                                            state.get("status_page", False)):
             return None
         reveal = state["next_reveal"]
         if reveal is not None and now.timestamp() >= reveal:
@@ -390,7 +394,8 @@ class Builder:
         key_of_path = {path: key for path, (_, key) in sources.items()}
         urls, keys, editions, listings = state["index"]
         keys = tuple(renamed.get(key, key) for key in keys)
-        index = unpack_index((urls, keys, editions, listings), config, self.store, fresh)
+        index = _with_health(unpack_index((urls, keys, editions, listings), config,
+                                          self.store, fresh), options.project)
         pages = tuple(plan(index))
         by_url = {page.url: page for page in pages}
         todo = [by_url[url] for url in dict.fromkeys(
@@ -572,7 +577,7 @@ def _trusted(stamp: tuple[int, ...]) -> tuple[int, ...]:
     return stamp
 
 
-def _input_stamps(project: Path, config_path: Path | None) -> list:
+def _input_stamps(project: Path, config_path: Path | None, status_page: bool) -> list:
     """Stamps of every input but content/: the config file, templates, static files and the
     theme, so a build can tell that none changed without reading them."""
     stamps = []
@@ -583,7 +588,18 @@ def _input_stamps(project: Path, config_path: Path | None) -> list:
                 stamps.append(_file_stamp(os.path.join(folder, name)))
     if config_path is not None:
         stamps.append(_file_stamp(str(config_path)))
+    if status_page:  # the fetch state, which the sources page shows
+        stamps.append(_file_stamp(str(project / STATE_FILE)))
     return stamps
+
+
+def _with_health(index: Index, project: Path) -> Index:
+    """The index with the fetch sources' health, when the site shows a status page."""
+    if not index.config.fetch.status_page:
+        return index
+    from digest.fetch.health import site_health
+
+    return replace(index, health=site_health(index.config, project))
 
 
 def _file_stamp(path: str) -> list:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import urllib.error
 import urllib.request
 from dataclasses import replace
+from datetime import UTC, datetime
 from html.parser import HTMLParser
 from urllib.parse import unquote, urldefrag, urljoin, urlsplit
 
@@ -44,6 +45,10 @@ def check(options: BuildOptions, external: bool = False) -> list[Diagnostic]:
     problems += relative_base_url(builder.config,
                                   find_config(options.project, options.config_path),
                                   options.project, Severity.ERROR)
+    if builder.config.sources:
+        from digest.fetch.health import failing_problems
+
+        problems += failing_problems(builder.config, options.project, datetime.now(UTC))
     links, outside = site_links(builder.files, builder.config.base_path)
     problems += links
     if external:

@@ -19,7 +19,7 @@ from digest.build import BuildOptions, BuildResult, build
 from digest.build import Progress as BuildProgress
 from digest.config import find_config, load_config
 from digest.errors import DigestError, one_line
-from digest.fetch.cli import sources_group
+from digest.fetch.cli import fetch_command, sources_group
 from digest.parallel import default_jobs
 
 PROGRESS_FROM = 500  # items; smaller builds finish before a bar would help
@@ -103,6 +103,7 @@ def main() -> None:
 
 
 main.add_command(sources_group)
+main.add_command(fetch_command)
 
 
 @main.command("build")

@@ -66,7 +66,7 @@ def render_file(page: Page, index: Index, story: Callable[[str], Story],
 
 
 def _html_pages(pages: Sequence[Page]) -> list[Page]:
-    return [p for p in pages if p.template and p.kind != "404"]
+    return [p for p in pages if p.template and p.kind not in ("404", "sources")]
 
 
 def _sitemap(page: Page, index: Index, pages: Sequence[Page]) -> str:

@@ -155,6 +155,21 @@ class Index:
     urls: tuple[str, ...]  # newest first
     editions: tuple[IndexEdition, ...]
     listings: dict[str, tuple[IndexListing, ...]]  # 'sections' | 'tags' | 'outlets' -> …
+    health: tuple[SourceHealth, ...] = ()  # the fetch sources, when the site shows them
+
+
+class SourceHealth(NamedTuple):
+    """How one fetch source fared on its last run, as the owner's status page shows it."""
+
+    name: str
+    url: str
+    kind: str
+    status: str  # ok | unchanged | failed
+    checked: datetime | None
+    reason: str | None
+    failures: int
+    failing_since: datetime | None
+    next_due: datetime | None
 
 
 class Site:

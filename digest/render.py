@@ -31,7 +31,8 @@ from digest.templates import clear_fragments, render_template, web_url
 LISTING_KINDS = {"sections": "section.html", "tags": "tag.html", "outlets": "outlet.html"}
 MORE_FROM_SECTION = 5
 PAGE_TEMPLATES = ["front.html", "edition.html", "month.html", "year.html", "article.html",
-                  "terms.html", "404.html", "search.html", *LISTING_KINDS.values()]
+                  "terms.html", "404.html", "search.html", "sources.html",
+                  *LISTING_KINDS.values()]
 
 
 def news_article(story: Story, config: Config) -> dict[str, Any]:
@@ -66,6 +67,8 @@ def plan(index: Index) -> list[Page]:
     pages = [Page(kind="front", url=routes.FRONT, template="front.html"),
              Page(kind="404", url=routes.NOT_FOUND, template="404.html"),
              Page(kind="search", url=routes.SEARCH, template="search.html")]
+    if index.config.fetch.status_page:
+        pages.append(Page(kind="sources", url=routes.SOURCES, template="sources.html"))
     pages += [Page(kind="edition", url=routes.edition(e.day), template="edition.html",
                    key=e.day.isoformat()) for e in index.editions]
     months = sorted({(e.day.year, e.day.month) for e in index.editions})
@@ -233,6 +236,11 @@ class Renderer:
 
     def _search(self, page: Page, story) -> dict[str, Any]:
         return {"title": self.ui.t("search"), "searchable": bool(self.index.urls)}
+
+    def _sources(self, page: Page, story) -> dict[str, Any]:
+        failing = [s for s in self.index.health if s.failures]
+        return {"title": self.ui.t("source_status"), "health": self.index.health,
+                "failing": failing}
 
     def _edition(self, page: Page, story) -> dict[str, Any]:
         edition = self.lookups.editions[page.key]

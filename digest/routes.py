@@ -12,6 +12,7 @@ from urllib.parse import quote
 
 FRONT = ""
 NOT_FOUND = "404.html"
+SOURCES = "sources/status/"  # the owner's page of fetch sources (off by default)
 SECTIONS = "sections/"
 TAGS = "tags/"
 OUTLETS = "outlets/"

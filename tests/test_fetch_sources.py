@@ -225,21 +225,24 @@ def test_a_config_that_does_not_load_is_refused_before_writing(tmp_path, monkeyp
 
 
 def test_list_prints_a_table_and_json(tmp_path, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "200")  # one line per source
     (tmp_path / "digest.yaml").write_text(
         "sources:\n  - feed: https://a.example/rss\n    name: '[b]가[/b] 신문'\n"
         "    section: 경제\n    outlet: 가신문\n  - page: https://a.example/1\n")
     table = run(["sources", "list"], tmp_path, monkeypatch)
     assert table.exit_code == 0, table.output
     lines = [line.split() for line in table.output.splitlines()]
-    assert lines[0] == ["name", "kind", "url", "section", "outlet"]
-    assert lines[1] == ["[b]가[/b]", "신문", "feed", "https://a.example/rss", "경제", "가신문"]
-    assert lines[2] == ["https://a.example/1", "page", "https://a.example/1"]
+    assert lines[0] == ["name", "kind", "url", "section", "outlet", "checked", "status"]
+    assert lines[1] == ["[b]가[/b]", "신문", "feed", "https://a.example/rss", "경제", "가신문",
+                        "not", "fetched", "yet"]
+    assert lines[2] == ["https://a.example/1", "page", "https://a.example/1", "not", "fetched",
+                        "yet"]
     report = run(["sources", "list", "--report", "json"], tmp_path, monkeypatch)
     assert [json.loads(line) for line in report.output.splitlines()] == [
         {"name": "[b]가[/b] 신문", "kind": "feed", "url": "https://a.example/rss",
-         "section": "경제", "outlet": "가신문"},
+         "section": "경제", "outlet": "가신문", "checked": None, "status": "not fetched yet"},
         {"name": "https://a.example/1", "kind": "page", "url": "https://a.example/1",
-         "section": None, "outlet": None}]
+         "section": None, "outlet": None, "checked": None, "status": "not fetched yet"}]
 
 
 def test_list_without_sources_says_how_to_add_them(tmp_path, monkeypatch):

@@ -62,10 +62,11 @@ def test_provenance_never_records_a_path_outside_the_project(project, tmp_path_f
     assert "source: page.txt\n" in text and str(outside.parent) not in text
 
 
-def test_a_web_address_says_ingest_reads_saved_files(project):
-    [outcome] = run(project, "https://news.example/article/1")
-    assert outcome.status == "failed" and "reads saved files" in outcome.reason
-    assert "save the page" in outcome.reason and "no such file" not in outcome.reason
+def test_a_web_address_is_fetched_and_one_that_cannot_be_says_why(project):
+    # port 9 (discard) on the loopback: nothing listens, the connection is refused
+    [outcome] = run(project, "http://127.0.0.1:9/article/1")
+    assert outcome.status == "failed" and "cannot fetch the page" in outcome.reason
+    assert outcome.source == "http://127.0.0.1:9/article/1" and "no such file" not in outcome.reason
 
 
 def test_section_key_comes_from_config(project):

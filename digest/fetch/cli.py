@@ -1,8 +1,10 @@
-"""`digest sources import FILE.opml` and `digest sources list`."""
+"""`digest fetch`, `digest sources import FILE.opml` and `digest sources list`."""
 
 from __future__ import annotations
 
 import json
+import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import click
@@ -45,9 +47,13 @@ def sources_import(opml, config_path):
 def sources_list(config_path, report):
     """Print the configured sources: name, kind, URL, section, outlet."""
     from digest.config import find_config, load_config
+    from digest.fetch.state import load_state
 
     config = load_config(find_config(Path("."), config_path))
-    rows = [source_row(source) for source in config.sources]
+    memory, _ = load_state(Path("."))
+    now = datetime.now(UTC)
+    rows = [source_row(source, memory.sources.get(source.url), now)
+            for source in config.sources]
     if report == "json":
         for row in rows:
             click.echo(json.dumps(row, ensure_ascii=False))
@@ -58,10 +64,18 @@ def sources_list(config_path, report):
                    "sources: in digest.yaml, or run `digest sources import FILE.opml`", err=True)
 
 
-def source_row(source) -> dict[str, str | None]:
-    """A configured source -> its row in `digest sources list` (a JSON object as it is)."""
+def source_row(source, state=None, now: datetime | None = None) -> dict[str, str | None]:
+    """A configured source and its fetch state -> its row in `digest sources list` (a JSON
+    object as it is)."""
+    from digest.fetch.health import failing_note
+
+    checked = state.checked.isoformat(timespec="minutes") if state and state.checked else None
+    status = "not fetched yet" if state is None else state.status
+    if state and state.failures and now:
+        status = f"failed: {failing_note(state, now)}"
     return {"name": source.name, "kind": source.kind, "url": source.url,
-            "section": source.section, "outlet": source.outlet}
+            "section": source.section, "outlet": source.outlet, "checked": checked,
+            "status": status}
 
 
 def _print_table(rows: list[dict[str, str | None]]) -> None:
@@ -75,3 +89,52 @@ def _print_table(rows: list[dict[str, str | None]]) -> None:
     for row in rows:
         table.add_row(*(Text("" if value is None else str(value)) for value in row.values()))
     Console(highlight=False).print(table)
+
+
+@click.command("fetch")
+@click.option("--config", "config_path", type=click.Path(path_type=Path),
+              help="Config file (default: digest.yaml in the current directory).")
+@click.option("--dry-run", is_flag=True, help="Fetch and show what would be written; write "
+              "nothing (neither content/ nor the fetch state).")
+@click.option("--report", type=click.Choice(["table", "json"]), default="table",
+              help="json: one JSON object per source, on standard output.")
+@click.option("--source", "only", metavar="NAME",
+              help="Fetch only this source (its name or URL), even while it backs off.")
+@click.option("--strict", is_flag=True, help="Exit 1 when any source or page failed.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only failures.")
+def fetch_command(config_path, dry_run, report, only, strict, quiet):
+    """Fetch every due source of digest.yaml and ingest the new articles into content/."""
+    from digest.config import find_config, load_config
+    from digest.fetch.run import FetchOptions, fetch
+
+    config = load_config(find_config(Path("."), config_path))
+    done = fetch(FetchOptions(project=Path("."), config=config, dry_run=dry_run, only=only))
+    if report == "json":
+        for source in done.as_json()["sources"]:
+            click.echo(json.dumps(source, ensure_ascii=False))
+    _print_fetch(done, quiet or report == "json", dry_run)
+    failed = any(s.status in ("failed", "waiting") for s in done.sources) or any(
+        o.status == "failed" for o in done.outcomes)
+    sys.exit(1 if strict and failed else 0)
+
+
+def _print_fetch(done, quiet: bool, dry_run: bool) -> None:
+    """Failures always, on standard error; written articles and the table unless quiet."""
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    from digest.fetch.report import lines, table_rows
+
+    console = Console(stderr=True, highlight=False, soft_wrap=True)
+    for style, text in lines(done, quiet, dry_run):
+        console.print(Text(text, style=style or ""))
+    if quiet:
+        return
+    table = Table(title="digest fetch" + (" (dry run)" if dry_run else ""))
+    for name in ("source", "status", "listed", "written", "unchanged", "failed"):
+        table.add_column(name, justify="left" if name in ("source", "status") else "right",
+                         overflow="fold")
+    for row in table_rows(done):
+        table.add_row(*(Text(cell) for cell in row))
+    console.print(table)

@@ -45,7 +45,7 @@ def feed_entries(data: bytes, url: str) -> Listing:
     """RSS, Atom or RDF bytes -> its entries with links (relative links resolved)."""
     # A file object: given bytes or text, feedparser may open them as a path or a URL.
     parsed = feedparser.parse(io.BytesIO(data), response_headers={"content-location": url})
-    if not parsed.entries and not parsed.feed and parsed.get("bozo"):
+    if not parsed.entries and not parsed.get("version"):
         raise NotAList(f"not a feed: {_why(parsed.get('bozo_exception'))}")
     entries = []
     for item in parsed.entries:

@@ -13,7 +13,7 @@ from digest.config import Config
 from digest.ingest.captures import compare
 from digest.ingest.library import Known, Library, same_content, with_checksum
 from digest.ingest.normalize import content_path, section_key
-from digest.ingest.sources import STDIN, Found, expand, read_articles
+from digest.ingest.sources import STDIN, Found, expand, is_web_address, read_articles
 from digest.model import Article
 from digest.parallel import map_ordered
 from digest.store import dumps
@@ -73,13 +73,19 @@ def ingest(inputs: list[str], options: IngestOptions, advance=lambda n: None) ->
     if not options.dry_run:
         remove_leftovers(options.project / "content")
     library = Library(options.project, options.config)
+    pages = [s for s in sources if is_web_address(s)]
+    if pages:
+        from digest.fetch.pages import fetch_pages  # only when fetching
+
+        outcomes += [place(f, library, options) for f in fetch_pages(pages, options.config, now)]
+        sources = [s for s in sources if s not in pages]
     _Reader.config, _Reader.now, _Reader.project = options.config, now, options.project
     jobs = 1 if STDIN in sources else options.jobs
     # Reading a page costs ~50 ms, so workers pay off from a handful of sources.
     for found_list in map_ordered(_Reader.run, sources, jobs=jobs, advance=advance,
                                   serial_below=8, min_chunk=1):
         for found in found_list:
-            outcomes.append(_place(found, library, options))
+            outcomes.append(place(found, library, options))
     return _final_warnings(outcomes, library)
 
 
@@ -101,7 +107,7 @@ def recorded_source(source: Path, project: Path) -> str:
         return resolved.name
 
 
-def _place(found: Found, library: Library, options: IngestOptions) -> Outcome:
+def place(found: Found, library: Library, options: IngestOptions) -> Outcome:
     """Decide what one found article means for content/, and write it if it is new."""
     def outcome(status: str, path: str | None = None, reason: str | None = None,
                 article: Article | None = None) -> Outcome:

@@ -47,17 +47,19 @@ def expand(inputs: list[str]) -> tuple[list[str], list[Found]]:
             sources.append(raw)
         elif glob.has_magic(raw) and glob.glob(raw, recursive=True):
             sources += sorted(p for p in glob.glob(raw, recursive=True) if os.path.isfile(p))
-        elif _WEB_ADDRESS.match(raw):
-            missing.append(Found(source=raw, reason=NOT_FETCHED))
+        elif is_web_address(raw):
+            sources.append(raw)
         else:
             missing.append(Found(source=raw, reason="no such file or folder"))
     return list(dict.fromkeys(sources)), missing
 
 
-_WEB_ADDRESS = re.compile(r"(?i)https?://")
-NOT_FETCHED = ("a web address: digest ingest reads saved files, it does not fetch pages yet; "
-               "save the page first (in the browser: Save Page As, 'Webpage, HTML only'; or "
-               "curl -o page.html URL) and ingest that file")
+_WEB_ADDRESS = re.compile(r"(?i)https?://[^/\s]")
+
+
+def is_web_address(raw: str) -> bool:
+    """An input naming a page on the web (fetched politely), not a file."""
+    return bool(_WEB_ADDRESS.match(raw))
 
 
 def _hidden(relative: Path) -> bool:
