@@ -21,7 +21,7 @@ def how_long(span: timedelta) -> str:
         return f"{days} day{'s' if days > 1 else ''}" + (f" {hours} h" if hours else "")
     if hours:
         return f"{hours} h" + (f" {minutes} min" if minutes else "")
-    return f"{max(minutes, 1)} min"
+    return f"{minutes} min" if minutes else "under a minute"
 
 
 def failing_note(state: SourceState, now: datetime) -> str:
