@@ -336,6 +336,18 @@ def test_requests_to_one_host_pause_from_the_end_of_the_last(webserver):
     assert fake.sleeps == [1.5, 1.0, 1.5]
 
 
+@pytest.mark.parametrize(("asked", "kept"), [("5", 5.0), ("3600", 30.0), ("nonsense", None)])
+def test_a_crawl_delay_longer_than_the_pause_paces_that_host(webserver, asked, kept):
+    fake = FakeTime()
+    rules = f"User-agent: *\nCrawl-delay: {asked}\n".encode()
+    server = webserver({"/robots.txt": Reply(headers={"Content-Type": "text/plain"},
+                                             body=rules), "/a": page(), "/b": page()})
+    with client(fake, pause=0) as http:
+        http.get(server.url("/a"))
+        http.get(server.url("/b"))
+    assert fake.sleeps == ([kept] if kept else [])
+
+
 def test_no_pause_no_sleep(webserver):
     fake = FakeTime()
     server = webserver({"/a": page(), "/b": page()})

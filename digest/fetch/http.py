@@ -70,13 +70,14 @@ class _Refused(Exception):
 class _Host:
     """What the client keeps per host (scheme, name, port): its locks, rules and pacing."""
 
-    __slots__ = ("lock", "robots_lock", "rules", "ready_at")
+    __slots__ = ("lock", "robots_lock", "rules", "ready_at", "delay")
 
     def __init__(self) -> None:
         self.lock = threading.Lock()  # held for each request: one at a time
         self.robots_lock = threading.Lock()  # held while robots.txt is fetched, once
         self.rules: robots.Rules | None = None
         self.ready_at = float("-inf")  # clock() before which no request may start
+        self.delay = 0.0  # the host's robots.txt Crawl-delay, when longer than our pause
 
 
 class _Retry(Retry):
@@ -210,6 +211,7 @@ class Client:
         with host.robots_lock:
             if host.rules is None:
                 host.rules = self._fetch_rules(robots.robots_url(url))
+                host.delay = host.rules.crawl_delay(self._agent)
             return host.rules
 
     def _fetch_rules(self, url: str) -> robots.Rules:
@@ -236,7 +238,7 @@ class Client:
             try:
                 return self._exchange(url, headers, read)
             finally:
-                host.ready_at = max(host.ready_at, self._clock() + self.pause)
+                host.ready_at = max(host.ready_at, self._clock() + max(self.pause, host.delay))
 
     def _exchange(self, url: str, headers: dict[str, str],
                   read: Callable[[requests.Response, float], _Reply]) -> _Reply | Failure:

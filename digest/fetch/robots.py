@@ -11,6 +11,7 @@ from digest.fetch.reasons import status_reason
 
 MAX_BYTES = 512 * 1024  # RFC 9309 2.5: parse at least 500 KiB; what follows is ignored
 MAX_REDIRECTS = 5  # RFC 9309 2.3.1.2: follow at least five; past them it is unavailable
+LONGEST_CRAWL_DELAY = 30.0  # seconds; a longer Crawl-delay would stall a run for hours
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -25,6 +26,12 @@ class Rules:
         if self.problem is not None:
             return False
         return self.parser is None or self.parser.can_fetch(url, agent)
+
+    def crawl_delay(self, agent: str) -> float:
+        """The seconds the host asks between two requests (Crawl-delay, not in RFC 9309 but
+        honoured by polite crawlers), at most LONGEST_CRAWL_DELAY; 0 when it asks nothing."""
+        delay = self.parser.crawl_delay(agent) if self.parser is not None else None
+        return min(float(delay), LONGEST_CRAWL_DELAY) if delay and delay > 0 else 0.0
 
 
 ALLOW_ALL = Rules()
