@@ -46,8 +46,8 @@ def test_fetch_reports_each_source_and_how_long_one_has_failed(site):
     server, root = site
     done = digest(root, "fetch")
     assert done.returncode == 0, done.stderr
-    assert "멈춘 신문: HTTP 503" in done.stderr and "failing for under a minute (1 run in a row)" in \
-        done.stderr
+    assert "멈춘 신문: HTTP 503" in done.stderr
+    assert "failing for under a minute (1 run in a row)" in done.stderr
     assert "예시일보" in done.stderr and done.stderr.count("written: content/") == 2
     assert "Traceback" not in done.stderr and (root / STATE_FILE).is_file()
     listed = [json.loads(line) for line in
