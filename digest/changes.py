@@ -11,7 +11,7 @@ from digest.model import Index
 class RenderCount(Progress):
     """Counts the pages a build renders."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.pages = 0
 
     def stage(self, name: str, total: int) -> None:

@@ -20,18 +20,18 @@ _SKIPPED_SCHEMES = ("mailto:", "tel:", "data:")
 class PageLinks(HTMLParser):
     """Collects the links (href, src, form action) and the ids of one HTML page."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__()
         self.links: list[str] = []
         self.ids: set[str] = set()
 
-    def handle_starttag(self, tag, attrs):
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         attributes = dict(attrs)
-        if attributes.get("id"):
-            self.ids.add(attributes["id"])
+        if found := attributes.get("id"):
+            self.ids.add(found)
         for name in ("href", "src", "action"):
-            if attributes.get(name):
-                self.links.append(attributes[name].strip())
+            if link := attributes.get(name):
+                self.links.append(link.strip())
 
 
 def check(options: BuildOptions, external: bool = False) -> list[Diagnostic]:
@@ -42,14 +42,15 @@ def check(options: BuildOptions, external: bool = False) -> list[Diagnostic]:
     except DigestError as exc:
         return list(exc.diagnostics)
     problems = list(result.diagnostics)
-    problems += relative_base_url(builder.config,
-                                  find_config(options.project, options.config_path),
+    config = builder.config
+    assert config is not None  # a build that returned has read it
+    problems += relative_base_url(config, find_config(options.project, options.config_path),
                                   options.project, Severity.ERROR)
-    if builder.config.sources:
+    if config.sources:
         from digest.fetch.health import failing_problems
 
-        problems += failing_problems(builder.config, options.project, datetime.now(UTC))
-    links, outside = site_links(builder.files, builder.config.base_path)
+        problems += failing_problems(config, options.project, datetime.now(UTC))
+    links, outside = site_links(builder.files, config.base_path)
     problems += links
     if external:
         problems += external_links(outside)

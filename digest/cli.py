@@ -10,7 +10,9 @@ import re
 import sys
 import traceback
 from collections import Counter
+from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -18,9 +20,14 @@ from digest import __version__
 from digest.build import BuildOptions, BuildResult, build
 from digest.build import Progress as BuildProgress
 from digest.config import find_config, load_config
-from digest.errors import DigestError, one_line
+from digest.errors import Diagnostic, DigestError, one_line
 from digest.fetch.cli import fetch_command, sources_group
 from digest.parallel import default_jobs
+
+if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
+
+    from digest.ingest.run import Outcome
 
 PROGRESS_FROM = 500  # items; smaller builds finish before a bar would help
 
@@ -29,7 +36,7 @@ PROGRESS_FROM = 500  # items; smaller builds finish before a bar would help
 class _Console:
     """rich's stderr console, imported on first use: a quiet build never pays for it."""
 
-    def __getattr__(self, name: str):
+    def __getattr__(self, name: str) -> Any:  # rich.console.Console's attributes
         if "console" not in self.__dict__:
             from rich.console import Console
 
@@ -41,7 +48,7 @@ class _Console:
 err = _Console()
 
 
-def _bar(description: str, disable: bool):
+def _bar(description: str, disable: bool) -> Progress:
     """A transient rich progress bar on stderr (disabled: draws nothing)."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -52,8 +59,9 @@ def _bar(description: str, disable: bool):
 class BarProgress(BuildProgress):
     """Draws build stages as a rich progress bar on the terminal."""
 
-    def __init__(self, bar):
-        self.bar, self.task = bar, None
+    def __init__(self, bar: Progress):
+        self.bar = bar
+        self.task: TaskID | None = None
 
     def stage(self, name: str, total: int) -> None:
         if self.task is not None:
@@ -61,13 +69,14 @@ class BarProgress(BuildProgress):
         self.task = self.bar.add_task(name, total=total, visible=total >= PROGRESS_FROM)
 
     def advance(self, count: int) -> None:
-        self.bar.advance(self.task, count)
+        if self.task is not None:
+            self.bar.advance(self.task, count)
 
 
 class _Commands(click.Group):
     """digest's commands; whatever a command did not expect becomes one line, not a traceback."""
 
-    def invoke(self, ctx: click.Context):
+    def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except (click.ClickException, click.exceptions.Exit, click.Abort):
@@ -118,8 +127,9 @@ main.add_command(fetch_command)
 @click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes (default: cores).")
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
 @click.option("-v", "--verbose", is_flag=True, help="Also print the time of each step.")
-def build_command(config_path, out, base_url, drafts, future, strict, no_search, jobs, quiet,
-                  verbose):
+def build_command(config_path: Path | None, out: Path | None, base_url: str | None, drafts: bool,
+                  future: bool, strict: bool, no_search: bool, jobs: int | None, quiet: bool,
+                  verbose: bool) -> None:
     """Build the site from content/ into site/ (or --out)."""
     # A one-shot process: frequent collector passes over the cache's many small objects cost
     # more than the few cycles they free (a page render's cycles still get collected).
@@ -127,7 +137,7 @@ def build_command(config_path, out, base_url, drafts, future, strict, no_search,
     gc.set_threshold(50_000, 20, 100)
     options = BuildOptions(config_path=config_path, out=out, base_url=base_url, drafts=drafts,
                            future=future, strict=strict, search=not no_search,
-                           **({"jobs": jobs} if jobs else {}))
+                           jobs=jobs or default_jobs())
     try:
         if quiet:
             result = build(options)
@@ -154,7 +164,8 @@ def build_command(config_path, out, base_url, drafts, future, strict, no_search,
 @click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes (default: cores).")
 @click.option("--strict", is_flag=True, help="Exit 1 when any source fails.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only failures.")
-def ingest_command(inputs, config_path, force, dry_run, report, jobs, strict, quiet):
+def ingest_command(inputs: tuple[str, ...], config_path: Path | None, force: bool, dry_run: bool,
+                   report: str, jobs: int | None, strict: bool, quiet: bool) -> None:
     """Turn source files (page text, HTML, feeds, Markdown; folders, globs, - for stdin) into
     articles in content/."""
     from digest.ingest.run import FAILED, IngestOptions, ingest
@@ -187,7 +198,8 @@ def ingest_command(inputs, config_path, force, dry_run, report, jobs, strict, qu
               help="Config file (default: digest.yaml in the current directory).")
 @click.option("--drafts", is_flag=True, help="Include articles marked draft: true.")
 @click.option("--future", is_flag=True, help="Include articles dated after now.")
-def serve_command(host, port, allow_remote, poll, open_browser, config_path, drafts, future):
+def serve_command(host: str, port: int, allow_remote: bool, poll: bool, open_browser: bool,
+                  config_path: Path | None, drafts: bool, future: bool) -> None:
     """Build, serve on 127.0.0.1, and rebuild and reload the browser on every change."""
     from digest.serve import Preview, PreviewOptions, is_loopback
 
@@ -226,7 +238,7 @@ def serve_command(host, port, allow_remote, poll, open_browser, config_path, dra
 @click.argument("directory", default=".", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--schedule", is_flag=True, help="Also a workflow that fetches the sources every "
               "3 hours and publishes (alone, in an existing project).")
-def init_command(directory, schedule):
+def init_command(directory: Path, schedule: bool) -> None:
     """Start a digest project: digest.yaml, a sample article, .gitignore, a Pages workflow."""
     from digest.project import SCHEDULE_NOTE, init, install_note, install_source
 
@@ -255,12 +267,12 @@ def init_command(directory, schedule):
 
 
 @main.group("templates")
-def templates_group():
+def templates_group() -> None:
     """List the default templates, or copy some into templates/ to edit."""
 
 
 @templates_group.command("list")
-def templates_list():
+def templates_list() -> None:
     """Print the default templates; ejected ones are marked."""
     from digest.project import default_templates, ejected_path
 
@@ -271,7 +283,7 @@ def templates_list():
 
 @templates_group.command("eject")
 @click.argument("names", nargs=-1, required=True)
-def templates_eject(names):
+def templates_eject(names: tuple[str, ...]) -> None:
     """Copy default templates into templates/ to edit; never overwrites."""
     from digest.project import eject
 
@@ -287,7 +299,8 @@ def templates_eject(names):
 @click.option("--config", "config_path", type=click.Path(path_type=Path),
               help="Config file (default: digest.yaml in the current directory).")
 @click.option("--base-url", help="Public URL of the site, e.g. https://user.github.io/repo/.")
-def deploy_command(remote, branch, force, config_path, base_url):
+def deploy_command(remote: str, branch: str, force: bool, config_path: Path | None,
+                   base_url: str | None) -> None:
     """Build and publish site/ to the gh-pages branch (instead of the Pages workflow)."""
     from digest.deploy import deploy
 
@@ -304,7 +317,7 @@ def deploy_command(remote, branch, force, config_path, base_url):
               help="Config file (default: digest.yaml in the current directory).")
 @click.option("--base-url", help="Public URL of the site, e.g. https://user.github.io/repo/.")
 @click.option("--external", is_flag=True, help="Also request every external link (network).")
-def check_command(config_path, base_url, external):
+def check_command(config_path: Path | None, base_url: str | None, external: bool) -> None:
     """Report every problem: config, content, templates, then each link of the built site."""
     from digest.check import check
 
@@ -315,7 +328,7 @@ def check_command(config_path, base_url, external):
     sys.exit(1 if errors else 0)
 
 
-def _print_outcomes(outcomes, quiet: bool, dry_run: bool) -> None:
+def _print_outcomes(outcomes: Sequence[Outcome], quiet: bool, dry_run: bool) -> None:
     for outcome in outcomes:
         if outcome.status == "failed":
             err.print(f"[red]{_escape(outcome.source)}: {_escape(outcome.reason or '')}[/red]")
@@ -348,7 +361,7 @@ def _reason_kind(reason: str | None) -> str:
     return re.sub(r"\S*/\S*|\d+", "…", reason or "unknown")[:60]
 
 
-def _print_diagnostics(diagnostics, quiet: bool = False) -> None:
+def _print_diagnostics(diagnostics: Iterable[Diagnostic], quiet: bool = False) -> None:
     for diagnostic in diagnostics:
         if quiet and not diagnostic.is_error:
             continue

@@ -4,7 +4,7 @@ stable order. The Index names stories by URL; the renderer fetches the Stories i
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from functools import lru_cache
 from typing import NamedTuple
@@ -131,7 +131,7 @@ def _drop_url_collisions(entries: Iterable[Entry]) -> tuple[list[Entry], list[Di
     return list(by_url.values()), problems
 
 
-def _listings(entries: list[Entry], terms_of,
+def _listings(entries: list[Entry], terms_of: Callable[[Entry], Iterable[Term]],
               order: dict[str, int] | None = None) -> tuple[IndexListing, ...]:
     """Entries (newest first) -> one listing per term, configured order first, then by name."""
     grouped: dict[str, list[str]] = defaultdict(list)

@@ -58,7 +58,7 @@ class DigestError(Exception):
         self.diagnostics = tuple(diagnostics)
         super().__init__("\n".join(str(d) for d in self.diagnostics))
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[type[DigestError], tuple[tuple[Diagnostic, ...]]]:
         return type(self), (self.diagnostics,)
 
 
@@ -85,7 +85,7 @@ def one_line(exc: Exception, project: Path) -> str:
 
 def _place(exc: Exception, project: Path) -> str | None:
     mark = getattr(exc, "problem_mark", None)  # PyYAML's errors
-    if not str(getattr(mark, "name", None) or "<").startswith("<"):  # not '<unicode string>'
+    if mark is not None and not str(getattr(mark, "name", None) or "<").startswith("<"):
         return f"{_shown(mark.name, project)}:{mark.line + 1}"
     filename = getattr(exc, "filename", None)  # OSError, SyntaxError, Jinja's errors
     if isinstance(filename, str | os.PathLike) and str(filename):

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from email.utils import format_datetime as rfc822
 
 from digest import routes
+from digest.config import Config
 from digest.model import Index, Page, Story
 
 SITEMAP_LIMIT = 50_000
@@ -36,7 +37,7 @@ def sitemap_urls(page_count: int) -> list[str]:
 
 
 def sources(page: Page, index: Index, pages: Sequence[Page],
-            stand_in: Callable[[str], str]) -> tuple:
+            stand_in: Callable[[str], str]) -> tuple[tuple[str, str], ...] | tuple[str, ...]:
     """A non-template Page -> what its bytes are made from, beside the config (for its key),
     each story it shows given as `stand_in(url)`."""
     if page.kind == "sitemap":
@@ -116,7 +117,8 @@ def _updated(stories: Sequence[Story]) -> datetime | None:
     return max(((s.updated or s.published) for s in stories), default=None)
 
 
-def _atom(stories, title, feed_url, home, config) -> str:
+def _atom(stories: Sequence[Story], title: str, feed_url: str, home: str,
+          config: Config) -> str:
     updated = _updated(stories)
     out = [_XML_DECL, f'<feed xmlns="http://www.w3.org/2005/Atom" xml:lang='
            f'{quoteattr(config.language)}>\n',
@@ -141,7 +143,8 @@ def _atom(stories, title, feed_url, home, config) -> str:
     return "".join(out)
 
 
-def _rss(stories, title, feed_url, home, config) -> str:
+def _rss(stories: Sequence[Story], title: str, feed_url: str, home: str,
+         config: Config) -> str:
     updated = _updated(stories)
     out = [_XML_DECL, '<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom" '
            'xmlns:dc="http://purl.org/dc/elements/1.1/">\n<channel>\n',
@@ -164,8 +167,9 @@ def _rss(stories, title, feed_url, home, config) -> str:
     return "".join(out)
 
 
-def _json_feed(stories, title, feed_url, home, config) -> str:
-    feed = {
+def _json_feed(stories: Sequence[Story], title: str, feed_url: str, home: str,
+               config: Config) -> str:
+    feed: dict[str, object] = {
         "version": "https://jsonfeed.org/version/1.1", "title": title,
         "home_page_url": home, "feed_url": feed_url, "language": config.language,
         "items": [{

@@ -128,7 +128,7 @@ def read_table(path: Path, problems: list[Diagnostic], reference: dict[str, str]
             allowed = placeholders(reference[key]) if reference and key in reference else None
             unknown = sorted(placeholders(value_node.value) - allowed) if allowed is not None \
                 else ()
-            if unknown:
+            if allowed is not None and unknown:
                 problems.append(error(
                     f"{key!r} uses {', '.join('{' + u + '}' for u in unknown)}; it can use "
                     f"{', '.join('{' + a + '}' for a in sorted(allowed)) or 'none'}",

@@ -6,8 +6,14 @@ import html
 import re
 from dataclasses import dataclass
 from functools import cache
+from typing import TYPE_CHECKING
 
 from digest.text import truncate_chars
+
+if TYPE_CHECKING:
+    import markdown_it
+    import markdown_it_pyrs
+    from markdown_it.token import Token
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -21,7 +27,7 @@ class RenderedMarkdown:
 
 
 @cache
-def _parser():
+def _parser() -> markdown_it.MarkdownIt:
     from markdown_it import MarkdownIt  # imported here: a build with nothing to parse skips it
     from mdit_py_plugins.footnote import footnote_plugin
 
@@ -92,7 +98,7 @@ _TAG = re.compile(r"<[^>]*>")
 
 
 @cache
-def _prose_parser():
+def _prose_parser() -> markdown_it_pyrs.MarkdownIt | None:
     try:
         from markdown_it_pyrs import MarkdownIt
     except ImportError:  # not built for this platform: everything takes the other path
@@ -134,7 +140,7 @@ def render_reference(source: str) -> RenderedMarkdown:
                             paragraphs=tuple(paragraphs))
 
 
-def _plain(inline) -> str:
+def _plain(inline: Token) -> str:
     parts = []
     for child in inline.children or ():
         if child.type in ("text", "code_inline"):

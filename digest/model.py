@@ -2,46 +2,51 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from functools import cached_property
 from operator import attrgetter
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from digest.config import Config
 
-RECORD = {"frozen": True, "slots": True, "kw_only": True}
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
+    from digest.collate import Entry
+
+Record = TypeVar("Record", bound="DataclassInstance")
 
 
-def quick_pickle(cls: type) -> type:
+def quick_pickle(cls: type[Record]) -> type[Record]:
     """Pickle a frozen slotted dataclass as a tuple of its fields: several times faster than
     the generated __getstate__/__setstate__, and every Story crosses a pickle twice a build."""
     names = tuple(f.name for f in fields(cls))
     values = attrgetter(*names)
     _SETTERS[cls] = tuple(getattr(cls, name).__set__ for name in names)
-    cls.__reduce__ = lambda self: (_rebuild, (cls, values(self)))
+    setattr(cls, "__reduce__", lambda self: (_rebuild, (cls, values(self))))  # noqa: B010
     return cls
 
 
-_SETTERS: dict[type, tuple] = {}
+_SETTERS: dict[type, tuple[Callable[[object, object], None], ...]] = {}
 
 
-def _rebuild(cls: type, values: tuple) -> Any:
+def _rebuild(cls: type[Record], values: tuple[object, ...]) -> Record:
     record = object.__new__(cls)
     for setter, value in zip(_SETTERS[cls], values, strict=True):
         setter(record, value)
     return record
 
 
-@dataclass(**RECORD)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Related:
     title: str
     url: str | None = None
 
 
 @quick_pickle
-@dataclass(**RECORD)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Article:
     """A stored source document: one front-mattered Markdown file in content/."""
 
@@ -71,7 +76,7 @@ class Article:
 
 
 @quick_pickle
-@dataclass(**RECORD)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Term:
     """A section, tag or outlet as a listing: a stable URL key and a display name."""
 
@@ -80,7 +85,7 @@ class Term:
 
 
 @quick_pickle
-@dataclass(**RECORD)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Story:
     """An article as published: the Article plus everything derived for the site.
 
@@ -108,7 +113,7 @@ class Story:
         return getattr(self.article, name)
 
 
-@dataclass(**RECORD)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Listing:
     """Stories under one term (section, tag or outlet), newest first."""
 
@@ -116,7 +121,7 @@ class Listing:
     stories: tuple[Story, ...]
 
 
-@dataclass(**RECORD)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Edition:
     """One day's digest: its stories grouped by section in configured order."""
 
@@ -146,12 +151,12 @@ class IndexEdition(NamedTuple):
     next: date | None
 
 
-@dataclass(**RECORD)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Index:
     """The collated site with stories named by URL: what plans pages and keys them."""
 
     config: Config
-    entries: dict[str, Any]  # URL -> collate.Entry
+    entries: Mapping[str, Entry]  # URL -> Entry (a lazy mapping over the build cache)
     urls: tuple[str, ...]  # newest first
     editions: tuple[IndexEdition, ...]
     listings: dict[str, tuple[IndexListing, ...]]  # 'sections' | 'tags' | 'outlets' -> …
@@ -230,10 +235,10 @@ class Page(NamedTuple):
     template: str
     key: str = ""
     number: int = 1
-    count: int = 1
+    count: int = 1  # type: ignore[assignment]  # shadows tuple.count: templates read page.count
 
 
-@dataclass(**RECORD)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class RenderedPage:
     path: str
     data: bytes

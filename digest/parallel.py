@@ -18,7 +18,9 @@ SERIAL_BELOW = 400  # under this many items, starting workers costs more than it
 
 
 def default_jobs() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1  # None where the count cannot be told
 
 
 def _follow_parent(parent: int) -> None:

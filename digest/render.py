@@ -7,9 +7,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from math import ceil
-from typing import Any, NamedTuple
-
-import jinja2
+from typing import Any, NamedTuple, cast
 
 from digest import feeds, routes
 from digest.config import Config
@@ -26,10 +24,11 @@ from digest.model import (
     Term,
     edition_of,
 )
-from digest.templates import clear_fragments, render_template, web_url
+from digest.templates import SiteEnvironment, clear_fragments, render_template, web_url
 
 LISTING_KINDS = {"sections": "section.html", "tags": "tag.html", "outlets": "outlet.html"}
 MORE_FROM_SECTION = 5
+Fetch = Callable[[str], Story]  # URL -> its Story
 PAGE_TEMPLATES = ["front.html", "edition.html", "month.html", "year.html", "article.html",
                   "terms.html", "404.html", "search.html", "sources.html",
                   *LISTING_KINDS.values()]
@@ -55,11 +54,11 @@ def news_article(story: Story, config: Config) -> dict[str, Any]:
     return data
 
 
-def site_fingerprint(index: Index, template_generation: int) -> str:
+def site_fingerprint(index: Index, templates_fingerprint: str) -> str:
     """What every page shows beside its own data: config, templates, section menu, years."""
     navigation = [(item.term.key, item.term.name) for item in index.listings["sections"]]
     years = sorted({e.day.year for e in index.editions})
-    return repr((index.config, template_generation, navigation, years))
+    return repr((index.config, templates_fingerprint, navigation, years))
 
 
 def plan(index: Index) -> list[Page]:
@@ -108,7 +107,7 @@ class TermCount(NamedTuple):
     """A term on a terms page, with how many stories it lists."""
 
     term: Term
-    count: int
+    count: int  # type: ignore[assignment]  # shadows tuple.count: terms.html reads .count
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,11 +142,11 @@ class Renderer:
     """Renders planned pages of one Index with one Jinja environment, fetching the Stories
     each page shows through `fetch` (URL -> Story)."""
 
-    def __init__(self, index: Index, env: jinja2.Environment, pages: tuple[Page, ...],
+    def __init__(self, index: Index, env: SiteEnvironment, pages: tuple[Page, ...],
                  fetch: Callable[[str], Story]):
         self.index = index
         self.env = env
-        self.ui = env.ui  # the site language's words (digest.i18n.Table)
+        self.ui = env.ui  # the site language's words
         self.pages = pages
         self.lookups = Lookups.of(index)
         self.site = Site(index, self.story)
@@ -189,7 +188,8 @@ class Renderer:
             return url + " " + entries[url].fingerprint
 
         if page.template:
-            _flatten(self._own_context(page, stand_in), parts)
+            # The contexts take the stand-in text where a Story would be: _flatten reads it.
+            _flatten(self._own_context(page, cast(Callable[[str], Story], stand_in)), parts)
         else:
             _flatten(feeds.sources(page, self.index, self.pages, stand_in), parts)
         return hashlib.blake2b("\x1f".join(parts).encode(), digest_size=16).hexdigest()
@@ -204,7 +204,7 @@ class Renderer:
         else:
             def link(url: str) -> str:
                 return routes.relative(url, page.url)
-        context = {
+        context: dict[str, Any] = {
             "site": self.site, "config": config, "extra": config.extra, "page": page,
             "link": link, "url_of": routes, "lang": config.language,
             # What link() puts before a site URL: a cache key for fragments full of links.
@@ -221,47 +221,49 @@ class Renderer:
             context["json_ld"] = news_article(context["story"], index.config)
         return context
 
-    def _own_context(self, page: Page, story: Callable[[str], Any]) -> dict[str, Any]:
+    def _own_context(self, page: Page, story: Fetch) -> dict[str, Any]:
         """The variables that are the page's own (not site-wide), stories fetched by `story`."""
-        return getattr(self, f"_{page.kind.replace('-', '_')}")(page, story)
+        own: Callable[[Page, Fetch], dict[str, Any]] = \
+            getattr(self, f"_{page.kind.replace('-', '_')}")
+        return own(page, story)
 
-    def _front(self, page: Page, story) -> dict[str, Any]:
+    def _front(self, page: Page, story: Fetch) -> dict[str, Any]:
         editions = self.index.editions[: self.index.config.front_page_editions]
         return {"title": self.index.config.title,
                 "editions": [edition_of(e, story) for e in editions]}
 
-    def _404(self, page: Page, story) -> dict[str, Any]:
+    def _404(self, page: Page, story: Fetch) -> dict[str, Any]:
         return {"title": "404", "editions": [edition_of(e, story)
                                              for e in self.index.editions[:1]]}
 
-    def _search(self, page: Page, story) -> dict[str, Any]:
+    def _search(self, page: Page, story: Fetch) -> dict[str, Any]:
         return {"title": self.ui.t("search"), "searchable": bool(self.index.urls)}
 
-    def _sources(self, page: Page, story) -> dict[str, Any]:
+    def _sources(self, page: Page, story: Fetch) -> dict[str, Any]:
         failing = [s for s in self.index.health if s.failures]
         return {"title": self.ui.t("source_status"), "health": self.index.health,
                 "failing": failing}
 
-    def _edition(self, page: Page, story) -> dict[str, Any]:
+    def _edition(self, page: Page, story: Fetch) -> dict[str, Any]:
         edition = self.lookups.editions[page.key]
         return {"title": self.ui.day(edition.day),
                 "edition": edition_of(edition, story)}
 
-    def _month(self, page: Page, story) -> dict[str, Any]:
+    def _month(self, page: Page, story: Fetch) -> dict[str, Any]:
         editions = self.lookups.months[page.key]
         year, month = int(page.key[:4]), int(page.key[5:])
         return {"title": self.ui.t("month", year=year, month=month),
                 "year": year, "month": month,
                 "editions": [edition_of(e, story) for e in editions]}
 
-    def _year(self, page: Page, story) -> dict[str, Any]:
+    def _year(self, page: Page, story: Fetch) -> dict[str, Any]:
         year = int(page.key)
         months = [(m, tuple(e.day for e in self.lookups.months[f"{y:04d}-{m:02d}"]))
                   for y, m in self.lookups.years[year]]
         return {"title": self.ui.t("year", year=year), "year": year,
                 "months": months}
 
-    def _listing(self, page: Page, story) -> dict[str, Any]:
+    def _listing(self, page: Page, story: Fetch) -> dict[str, Any]:
         listing = self.lookups.listings[(page.kind, page.key)]
         size = self.index.config.page_size
         urls = listing.urls[(page.number - 1) * size: page.number * size]
@@ -275,14 +277,14 @@ class Renderer:
 
     _sections = _tags = _outlets = _listing
 
-    def _terms(self, page: Page, story) -> dict[str, Any]:
+    def _terms(self, page: Page, story: Fetch) -> dict[str, Any]:
         return {"title": self.ui.t(page.key), "kind": page.key,  # a LISTING_KINDS key
                 "listings": [TermCount(item.term, len(item.urls))
                              for item in self.index.listings[page.key]]}
 
     _sections_index = _tags_index = _outlets_index = _terms
 
-    def _article(self, page: Page, story) -> dict[str, Any]:
+    def _article(self, page: Page, story: Fetch) -> dict[str, Any]:
         entry = self.index.entries[page.key]
         section = self.lookups.listings[("sections", entry.section.key)].urls
         position = self.lookups.section_position[page.key]

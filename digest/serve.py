@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import TypedDict
 from urllib.parse import unquote, urlsplit
 
 from digest.build import EVERYTHING, Builder, BuildOptions
@@ -38,11 +39,19 @@ def is_loopback(host: str) -> bool:
     return host.startswith(LOOPBACK)
 
 
+class Status(TypedDict):
+    """What the preview tells its pages (/__digest__/status and each event)."""
+
+    version: int
+    errors: list[str]
+    moves: dict[str, str]  # old URL -> where to go, both under the base path
+
+
 class PreviewState:
     """The preview's version, current errors and the pages the last change moved (old URL ->
     where to go, both under the base path); request threads wait on it for changes."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.version = 0
         self.errors: tuple[str, ...] = ()
         self.moves: dict[str, str] = {}
@@ -59,11 +68,11 @@ class PreviewState:
                 self.moves = moves
             self.changed.notify_all()
 
-    def snapshot(self) -> dict:
+    def snapshot(self) -> Status:
         with self.changed:
             return self._state()
 
-    def wait_past(self, version: int, timeout: float) -> dict | None:
+    def wait_past(self, version: int, timeout: float) -> Status | None:
         """Block until the version differs from `version` -> the new state, or None on timeout."""
         with self.changed:
             self.changed.wait_for(lambda: self.version != version or self.closed, timeout)
@@ -71,7 +80,7 @@ class PreviewState:
                 return None
             return self._state()
 
-    def _state(self) -> dict:
+    def _state(self) -> Status:
         return {"version": self.version, "errors": list(self.errors), "moves": self.moves}
 
     def close(self) -> None:
@@ -117,95 +126,100 @@ def inject(html: bytes, version: int) -> bytes:
     return html[:at] + tag + html[at:] if at >= 0 else html + tag
 
 
+class PreviewHandler(BaseHTTPRequestHandler):
+    """Answers a preview's requests: the built files (pages with the reload script), the
+    script itself, the status and the event stream; make_handler binds it to one preview."""
+
+    site: Site
+    state: PreviewState
+    server_version = "digest-preview"
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 (stdlib name)
+        pass  # the terminal is for build results and errors
+
+    def do_HEAD(self) -> None:  # noqa: N802 (stdlib name)
+        self._serve(head=True)
+
+    def do_GET(self) -> None:  # noqa: N802 (stdlib name)
+        self._serve(head=False)
+
+    def _serve(self, head: bool) -> None:
+        path = urlsplit(self.path).path
+        if path.startswith(INTERNAL):
+            return self._internal(path[len(INTERNAL):], head)
+        if path in ("", "/") and self.site.base_path != "/":
+            return self._redirect(self.site.base_path)
+        files = self.site.files  # this request sees this build, whatever happens meanwhile
+        found, name = resolve(files, self.site.base_path, path)
+        if found == "redirect":
+            return self._redirect(path + "/")
+        if name is None:
+            body = files.get("404.html", b"<h1>404</h1>")
+            return self._send(HTTPStatus.NOT_FOUND, inject(body, self.state.version),
+                              CONTENT_TYPES[".html"], head)
+        body = files[name]
+        kind = content_type(name)
+        if kind.startswith("text/html"):
+            body = inject(body, self.state.version)
+        self._send(HTTPStatus.OK, body, kind, head)
+
+    def _internal(self, name: str, head: bool) -> None:
+        if name == "preview.js":
+            return self._send(HTTPStatus.OK, CLIENT_SCRIPT.read_bytes(),
+                              CONTENT_TYPES[".js"], head)
+        if name == "status":
+            return self._send(HTTPStatus.OK, json.dumps(self.state.snapshot()).encode(),
+                              CONTENT_TYPES[".json"], head)
+        if name == "events" and not head:
+            return self._events()
+        self._send(HTTPStatus.NOT_FOUND, b"not found", CONTENT_TYPES[".txt"], head)
+
+    def _events(self) -> None:
+        """Server-sent events: the current state at once, then every change."""
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Cache-Control", "no-store")
+        self.send_header("Connection", "close")
+        self.end_headers()
+        self.close_connection = True
+        current = self.state.snapshot()
+        try:
+            self.wfile.write(b"retry: 500\n" + _event(current))
+            self.wfile.flush()
+            while not self.state.closed:
+                update = self.state.wait_past(current["version"], PING_SECONDS)
+                if update is None:
+                    self.wfile.write(b": ping\n\n")
+                else:
+                    current = update
+                    self.wfile.write(_event(update))
+                self.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError, TimeoutError):
+            pass
+
+    def _redirect(self, location: str) -> None:
+        self.send_response(HTTPStatus.MOVED_PERMANENTLY)
+        self.send_header("Location", location)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def _send(self, status: HTTPStatus, body: bytes, kind: str, head: bool) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        if not head:
+            self.wfile.write(body)
+
+
 def make_handler(site: Site, state: PreviewState) -> type[BaseHTTPRequestHandler]:
     """The request handler class for one preview."""
-
-    class Handler(BaseHTTPRequestHandler):
-        server_version = "digest-preview"
-        protocol_version = "HTTP/1.1"
-
-        def log_message(self, format: str, *args) -> None:  # noqa: A002 (stdlib name)
-            pass  # the terminal is for build results and errors
-
-        def do_HEAD(self) -> None:  # noqa: N802 (stdlib name)
-            self._serve(head=True)
-
-        def do_GET(self) -> None:  # noqa: N802 (stdlib name)
-            self._serve(head=False)
-
-        def _serve(self, head: bool) -> None:
-            path = urlsplit(self.path).path
-            if path.startswith(INTERNAL):
-                return self._internal(path[len(INTERNAL):], head)
-            if path in ("", "/") and site.base_path != "/":
-                return self._redirect(site.base_path)
-            files = site.files  # this request sees this build, whatever happens meanwhile
-            found, name = resolve(files, site.base_path, path)
-            if found == "redirect":
-                return self._redirect(path + "/")
-            if name is None:
-                body = files.get("404.html", b"<h1>404</h1>")
-                return self._send(HTTPStatus.NOT_FOUND, inject(body, state.version),
-                                  CONTENT_TYPES[".html"], head)
-            body = files[name]
-            kind = content_type(name)
-            if kind.startswith("text/html"):
-                body = inject(body, state.version)
-            self._send(HTTPStatus.OK, body, kind, head)
-
-        def _internal(self, name: str, head: bool) -> None:
-            if name == "preview.js":
-                return self._send(HTTPStatus.OK, CLIENT_SCRIPT.read_bytes(),
-                                  CONTENT_TYPES[".js"], head)
-            if name == "status":
-                return self._send(HTTPStatus.OK, json.dumps(state.snapshot()).encode(),
-                                  CONTENT_TYPES[".json"], head)
-            if name == "events" and not head:
-                return self._events()
-            self._send(HTTPStatus.NOT_FOUND, b"not found", CONTENT_TYPES[".txt"], head)
-
-        def _events(self) -> None:
-            """Server-sent events: the current state at once, then every change."""
-            self.send_response(HTTPStatus.OK)
-            self.send_header("Content-Type", "text/event-stream")
-            self.send_header("Cache-Control", "no-store")
-            self.send_header("Connection", "close")
-            self.end_headers()
-            self.close_connection = True
-            current = state.snapshot()
-            try:
-                self.wfile.write(b"retry: 500\n" + _event(current))
-                self.wfile.flush()
-                while not state.closed:
-                    update = state.wait_past(current["version"], PING_SECONDS)
-                    if update is None:
-                        self.wfile.write(b": ping\n\n")
-                    else:
-                        current = update
-                        self.wfile.write(_event(update))
-                    self.wfile.flush()
-            except (BrokenPipeError, ConnectionResetError, TimeoutError):
-                pass
-
-        def _redirect(self, location: str) -> None:
-            self.send_response(HTTPStatus.MOVED_PERMANENTLY)
-            self.send_header("Location", location)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-
-        def _send(self, status: HTTPStatus, body: bytes, kind: str, head: bool) -> None:
-            self.send_response(status)
-            self.send_header("Content-Type", kind)
-            self.send_header("Content-Length", str(len(body)))
-            self.send_header("Cache-Control", "no-store")
-            self.end_headers()
-            if not head:
-                self.wfile.write(body)
-
-    return Handler
+    return type("Handler", (PreviewHandler,), {"site": site, "state": state})
 
 
-def _event(update: dict) -> bytes:
+def _event(update: Status) -> bytes:
     return f"data: {json.dumps(update, ensure_ascii=False)}\n\n".encode()
 
 
@@ -270,7 +284,9 @@ class Preview:
                          f"{count(result.pages, 'page')} re-rendered, "
                          f"{count(changed_files(self.site.files, files), 'file')} changed, "
                          f"in {result.seconds:.2f} s", False)
-            self.moves = moved_pages(before, self.builder.index, files, self.moves)
+            index = self.builder.index
+            assert index is not None  # a build that returned has made it
+            self.moves = moved_pages(before, index, files, self.moves)
             self.site.files = files  # one assignment: never a half-built site
             self.state.publish((), under(self.site.base_path, self.moves))
             return True
@@ -299,6 +315,8 @@ class Preview:
                                config_file=build.config_path)
         self.watcher.start()
         host, port = self.server.server_address[:2]
+        if not isinstance(host, str):  # the type allows bytes; an IP socket's address is text
+            host = bytes(host).decode()
         shown = f"[{host}]" if ":" in host else host
         return f"http://{shown}:{port}{self.site.base_path}"
 
@@ -318,6 +336,8 @@ class Preview:
 
     def serve_forever(self) -> None:
         """Serve until Ctrl-C (KeyboardInterrupt) or stop() from another thread."""
+        if self.server is None:
+            raise RuntimeError("start() binds the server first")
         try:
             self.server.serve_forever(poll_interval=0.25)
         finally:
@@ -325,11 +345,13 @@ class Preview:
 
     def stop(self) -> None:
         """Stop a preview serving in another thread."""
-        self.server.shutdown()
+        if self.server:
+            self.server.shutdown()
         self._close()
 
     def _close(self) -> None:
         self.state.close()  # wakes every waiting event stream so its thread ends
         if self.watcher:
             self.watcher.stop()
-        self.server.server_close()
+        if self.server:
+            self.server.server_close()

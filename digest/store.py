@@ -37,7 +37,7 @@ class _Problems:
     def __init__(self, path: str, front_matter: str):
         self.path = path
         self.items: list[Diagnostic] = []
-        self._lines = {}
+        self._lines: dict[str, int] = {}
         for number, line in enumerate(front_matter.splitlines(), start=2):
             match = re.match(r"([A-Za-z_][\w-]*)\s*:", line)
             if match:
@@ -143,14 +143,14 @@ def simple_front_matter(front: str) -> dict[str, Any] | None:
     return data
 
 
-def _scalar(found: re.Match) -> str | None:
+def _scalar(found: re.Match[str]) -> str | None:
     """A matched scalar -> its text; None for a word YAML reads as something else."""
     if found[3] is not None:
         return None if found[3] in _YAML_WORDS else found[3]
     return found[1] if found[1] is not None else found[2]
 
 
-def _canonical_keys(data: dict, problems: _Problems) -> dict[str, Any]:
+def _canonical_keys(data: dict[str, Any], problems: _Problems) -> dict[str, Any]:
     """Raw front matter -> known keys under their canonical names, the rest kept under 'extra'."""
     fields: dict[str, Any] = {}
     extra: dict[str, Any] = {}
@@ -175,31 +175,31 @@ def _canonical_keys(data: dict, problems: _Problems) -> dict[str, Any]:
     return fields
 
 
-def _article(fields: dict, body: str, body_line: int, path: str, site_tz: tzinfo,
+def _article(fields: dict[str, Any], body: str, body_line: int, path: str, site_tz: tzinfo,
              problems: _Problems) -> Article | None:
     title = _text_field(fields, "title", problems, required=True)
     published = _datetime(fields, "date", site_tz, problems, required=True)
     section = fields.get("section")
     if isinstance(section, list):
         section = section[0] if section else None
-    values = dict(
-        updated=_datetime(fields, "updated", site_tz, problems, required=False),
-        section=_text_field({"section": section}, "section", problems),
-        authors=_text_list(fields, "authors", problems),
-        tags=_text_list(fields, "tags", problems),
-        draft=_flag(fields, "draft", problems),
-        publish=_publish(fields, problems),
-        related=_related(fields, problems),
-        provenance=_mapping(fields, "provenance", problems),
-        **{name: _text_field(fields, name, problems) for name in _TEXT_FIELDS},
-    )
+    updated = _datetime(fields, "updated", site_tz, problems, required=False)
+    section = _text_field({"section": section}, "section", problems)
+    authors = _text_list(fields, "authors", problems)
+    tags = _text_list(fields, "tags", problems)
+    draft = _flag(fields, "draft", problems)
+    publish = _publish(fields, problems)
+    related = _related(fields, problems)
+    provenance = _mapping(fields, "provenance", problems)
+    texts = {name: _text_field(fields, name, problems) for name in _TEXT_FIELDS}
     if not title or published is None:
         return None
     return Article(path=path, title=title, date=published, body=nfc(body), body_line=body_line,
-                   slug=_slug(fields, title, path, problems), extra=fields["extra"], **values)
+                   updated=updated, section=section, authors=authors, tags=tags, draft=draft,
+                   publish=publish, related=related, provenance=provenance,
+                   slug=_slug(fields, title, path, problems), extra=fields["extra"], **texts)
 
 
-def _text_field(fields: dict, key: str, problems: _Problems,
+def _text_field(fields: dict[str, Any], key: str, problems: _Problems,
                 required: bool = False) -> str | None:
     """A front matter value that must be text -> it; a list or mapping is a problem (an error
     for a required field, else a warning and the value ignored)."""
@@ -224,7 +224,7 @@ def _text(value: Any) -> str | None:
     return text or None
 
 
-def _text_list(fields: dict, key: str, problems: _Problems) -> tuple[str, ...]:
+def _text_list(fields: dict[str, Any], key: str, problems: _Problems) -> tuple[str, ...]:
     value = fields.get(key)
     if value is None:
         return ()
@@ -237,7 +237,7 @@ def _text_list(fields: dict, key: str, problems: _Problems) -> tuple[str, ...]:
     return tuple(dict.fromkeys(item for item in items if item))
 
 
-def _datetime(fields: dict, key: str, site_tz: tzinfo, problems: _Problems,
+def _datetime(fields: dict[str, Any], key: str, site_tz: tzinfo, problems: _Problems,
               required: bool) -> datetime | None:
     value = fields.get(key)
     if value is None:
@@ -273,7 +273,7 @@ def parse_datetime(value: Any, site_tz: tzinfo) -> datetime:
 _DATED_NAME = re.compile(r"^(?:\d{4}-\d\d-\d\d)?[-_ ]*(?P<name>.*?)\.(?:md|markdown)$", re.I)
 
 
-def _slug(fields: dict, title: str, path: str, problems: _Problems) -> str:
+def _slug(fields: dict[str, Any], title: str, path: str, problems: _Problems) -> str:
     """The article's slug: `slug:` if given, else its file name without a leading date (as
     ingest names files, and as Jekyll, Hugo and Zola do), so that fixing a title never moves a
     published URL; else (no usable file name) the title."""
@@ -288,7 +288,7 @@ def _slug(fields: dict, title: str, path: str, problems: _Problems) -> str:
     return slug
 
 
-def _flag(fields: dict, key: str, problems: _Problems) -> bool:
+def _flag(fields: dict[str, Any], key: str, problems: _Problems) -> bool:
     value = fields.get(key, False)
     if not isinstance(value, bool):
         problems.error(key, f"'{key}' must be true or false, got {value!r}")
@@ -296,7 +296,7 @@ def _flag(fields: dict, key: str, problems: _Problems) -> bool:
     return value
 
 
-def _publish(fields: dict, problems: _Problems) -> str | None:
+def _publish(fields: dict[str, Any], problems: _Problems) -> str | None:
     value = fields.get("publish")
     if value is not None and value not in ("full", "excerpt"):
         problems.error("publish", f"'publish' must be full or excerpt, got {value!r}")
@@ -304,7 +304,7 @@ def _publish(fields: dict, problems: _Problems) -> str | None:
     return value
 
 
-def _mapping(fields: dict, key: str, problems: _Problems) -> dict[str, Any]:
+def _mapping(fields: dict[str, Any], key: str, problems: _Problems) -> dict[str, Any]:
     value = fields.get(key) or {}
     if not isinstance(value, dict):
         problems.error(key, f"'{key}' must be a mapping")
@@ -312,7 +312,7 @@ def _mapping(fields: dict, key: str, problems: _Problems) -> dict[str, Any]:
     return value
 
 
-def _related(fields: dict, problems: _Problems) -> tuple[Related, ...]:
+def _related(fields: dict[str, Any], problems: _Problems) -> tuple[Related, ...]:
     value = fields.get("related") or []
     if not isinstance(value, list):
         problems.error("related", "'related' must be a list of {title, url}")

@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 import linecache
 import re
+from collections.abc import Callable
 from pathlib import Path
 from types import BuiltinMethodType, FunctionType, MethodType, TracebackType
+from typing import Any
 
 import jinja2
 import jinja2.runtime
@@ -17,9 +19,17 @@ from markupsafe import Markup
 
 from digest.config import Config, format_datetime
 from digest.errors import Diagnostic, TemplateError, error
-from digest.i18n import load_table
+from digest.i18n import Table, load_table
 
 PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+class SiteEnvironment(jinja2.Environment):
+    """Jinja's environment with what digest keeps on it."""
+
+    ui: Table  # the site language's words
+    project_root: Path  # template paths in messages are shown relative to it
+    fragments: dict[object, str]  # FragmentCache's blocks, emptied by clear_fragments
 
 
 def theme_dir() -> Path:
@@ -29,7 +39,7 @@ def theme_dir() -> Path:
 
 
 def make_environment(config: Config, project_templates: Path | None,
-                     compiled: Path | None = None) -> jinja2.Environment:
+                     compiled: Path | None = None) -> SiteEnvironment:
     """Config and the project's templates folder -> a Jinja environment with digest's filters
     (keeping compiled templates in the folder `compiled`, when given)."""
     theme = jinja2.FileSystemLoader(str(theme_dir()))
@@ -37,7 +47,7 @@ def make_environment(config: Config, project_templates: Path | None,
     if project_templates and project_templates.is_dir():
         loaders.append(jinja2.FileSystemLoader(str(project_templates)))
     loaders += [jinja2.PrefixLoader({"default": theme}), theme]
-    env = jinja2.Environment(
+    env = SiteEnvironment(
         loader=jinja2.ChoiceLoader(loaders),
         autoescape=jinja2.select_autoescape(("html", "htm", "xml"), default_for_string=True),
         undefined=jinja2.StrictUndefined,
@@ -49,9 +59,8 @@ def make_environment(config: Config, project_templates: Path | None,
         extensions=[FragmentCache],
     )
     env.context_class = _Context
-    env.extend(project_root=project_templates.parent if project_templates else Path.cwd())
-    table = load_table(config.language, project_templates, theme_dir())  # the theme's words
-    env.extend(ui=table)
+    env.project_root = project_templates.parent if project_templates else Path.cwd()
+    table = env.ui = load_table(config.language, project_templates, theme_dir())
     env.globals.update(t=table.t, t_table=table.pick)
     env.filters["datetime"] = lambda moment: format_datetime(moment, config.date_format)
     env.filters["isodate"] = lambda moment: moment.isoformat()
@@ -66,7 +75,7 @@ class _Context(jinja2.runtime.Context):
     lang.startswith, story_item) directly: the general path looks for pass_context markers
     on every call, a tenth of an article page's render time."""
 
-    def call(__self, __obj, *args, **kwargs):  # noqa: N805 (Jinja's own signature)
+    def call(__self, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805 (Jinja's)
         kind = type(__obj)
         plain = __obj.__func__ if kind is MethodType else __obj
         if kind is jinja2.runtime.Macro:  # it takes the eval context, as Jinja passes it
@@ -93,7 +102,8 @@ class FragmentCache(Extension):
 
     def __init__(self, environment: jinja2.Environment):
         super().__init__(environment)
-        environment.extend(fragments={})
+        self.fragments: dict[object, str] = {}
+        environment.extend(fragments=self.fragments)  # the same dict, for clear_fragments
 
     def parse(self, parser: Parser) -> nodes.Node:
         lineno = next(parser.stream).lineno
@@ -102,15 +112,15 @@ class FragmentCache(Extension):
         return nodes.CallBlock(self.call_method("_fragment", [key]), [], [], body) \
             .set_lineno(lineno)
 
-    def _fragment(self, key: object, caller) -> str:
-        fragments = self.environment.fragments
+    def _fragment(self, key: object, caller: Callable[[], str]) -> str:
+        fragments = self.fragments
         found = fragments.get(key)
         if found is None:
             found = fragments[key] = caller()
         return found
 
 
-def clear_fragments(env: jinja2.Environment) -> None:
+def clear_fragments(env: SiteEnvironment) -> None:
     """Forget cached fragments (a new build may show other things under the same keys)."""
     env.fragments.clear()
 
@@ -136,7 +146,7 @@ def web_url(url: str | None) -> str | None:
     return None
 
 
-def load_all(env: jinja2.Environment, names: list[str]) -> list[Diagnostic]:
+def load_all(env: SiteEnvironment, names: list[str]) -> list[Diagnostic]:
     """Compile every named template up front -> a diagnostic per syntax error."""
     problems = []
     for name in names:
@@ -149,7 +159,7 @@ def load_all(env: jinja2.Environment, names: list[str]) -> list[Diagnostic]:
     return problems
 
 
-def syntax_diagnostic(exc: jinja2.TemplateSyntaxError, env: jinja2.Environment,
+def syntax_diagnostic(exc: jinja2.TemplateSyntaxError, env: SiteEnvironment,
                       page: str | None = None) -> Diagnostic:
     """A Jinja syntax error -> Diagnostic at the template's file:line."""
     where = f" (rendering /{page})" if page is not None else ""
@@ -157,7 +167,8 @@ def syntax_diagnostic(exc: jinja2.TemplateSyntaxError, env: jinja2.Environment,
                  _shown(exc.filename or exc.name or "?", env), exc.lineno)
 
 
-def render_template(env: jinja2.Environment, name: str, context: dict, page: str) -> str:
+def render_template(env: SiteEnvironment, name: str, context: dict[str, Any],
+                    page: str) -> str:
     """Template name and context -> text; any failure raises TemplateError with file:line."""
     try:
         return env.get_template(name).render(context)
@@ -198,7 +209,7 @@ def undefined_message(message: str, filename: str | None, line: int | None) -> s
     return f"'{written[1]}' has no attribute '{found['name']}'" if written else message
 
 
-def _shown(filename: str, env: jinja2.Environment) -> str:
+def _shown(filename: str, env: SiteEnvironment) -> str:
     """Template file path -> relative to the project when it lies inside it; a theme file as
     default/NAME (how a project template extends it)."""
     path = Path(filename).resolve()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import threading
 import time
@@ -56,7 +57,7 @@ class Watcher(FileSystemEventHandler):
     """Watches a project and its config file, wherever that is, and calls `on_change(kinds)`
     once a burst of events has settled."""
 
-    def __init__(self, project: Path, on_change: Callable[[frozenset[str]], None], *,
+    def __init__(self, project: Path, on_change: Callable[[frozenset[str]], object], *,
                  poll: bool = False, config_file: Path | None = None):
         self.project = project.resolve()
         config_file = config_file or self.project / CONFIG_FILE
@@ -96,8 +97,9 @@ class Watcher(FileSystemEventHandler):
     def on_any_event(self, event: FileSystemEvent) -> None:
         if event.event_type in ("opened", "closed_no_write"):
             return
-        paths = {PurePath(p) for p in (event.src_path, getattr(event, "dest_path", "")) if p}
-        folder = Path(event.src_path)
+        given = (event.src_path, getattr(event, "dest_path", ""))
+        paths = {PurePath(os.fsdecode(p)) for p in given if p}
+        folder = Path(os.fsdecode(event.src_path))
         if event.is_directory and folder.parent == self.project and (
                 folder.name in WATCHED_FOLDERS):
             self._watch_folder(folder)  # e.g. templates/ made after we started

@@ -6,6 +6,9 @@ scanner is iterative, so scanning first is safe on any input."""
 
 from __future__ import annotations
 
+from datetime import date, datetime
+from typing import Any
+
 import yaml
 
 from digest.errors import Diagnostic, error
@@ -46,7 +49,7 @@ class SafeLoader(FAST_LOADER):  # type: ignore[misc, valid-type]
     """The safe loader, with an impossible date (2026-02-30) a YAML error at its line rather
     than a ValueError from datetime that names no place."""
 
-    def construct_yaml_timestamp(self, node):
+    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> date | datetime:
         try:
             return super().construct_yaml_timestamp(node)
         except ValueError as exc:
@@ -57,7 +60,7 @@ class SafeLoader(FAST_LOADER):  # type: ignore[misc, valid-type]
 SafeLoader.add_constructor("tag:yaml.org,2002:timestamp", SafeLoader.construct_yaml_timestamp)
 
 
-def load(text: str):
+def load(text: str) -> Any:
     """YAML text -> its data, as the safe loader builds it (yaml.YAMLError when invalid)."""
     return yaml.load(text, Loader=SafeLoader)  # noqa: S506 (a safe loader)
 
@@ -71,7 +74,8 @@ def yaml_diagnostic(exc: yaml.YAMLError, path: str, first_line: int, where: str)
     reason = getattr(exc, "problem", None) or " ".join(str(exc).split())
     kind = f"in {where}" if isinstance(exc, yaml.constructor.ConstructorError) \
         else f"invalid YAML in {where}"
-    if context and problem and getattr(exc, "context", None):
-        reason += f" ({exc.context} on line {context.line + first_line}, " \
+    said = getattr(exc, "context", None)  # what the parser was inside, for a MarkedYAMLError
+    if context and problem and said:
+        reason += f" ({said} on line {context.line + first_line}, " \
                   f"noticed on line {problem.line + first_line})"
     return error(f"{kind}: {reason}", path, line)

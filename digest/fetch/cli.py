@@ -6,14 +6,20 @@ import json
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from digest.config import CONFIG_FILE
 
+if TYPE_CHECKING:
+    from digest.fetch.run import FetchReport
+    from digest.fetch.settings import SourceConfig
+    from digest.fetch.state import SourceState
+
 
 @click.group("sources")
-def sources_group():
+def sources_group() -> None:
     """List the sources `digest fetch` reads, or import feeds from an OPML file."""
 
 
@@ -21,7 +27,7 @@ def sources_group():
 @click.argument("opml", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
               default=CONFIG_FILE, help="Config file to add them to (made when absent).")
-def sources_import(opml, config_path):
+def sources_import(opml: Path, config_path: Path) -> None:
     """Add the feeds of an OPML file (as feed readers export it) to sources: in digest.yaml;
     feeds already there are skipped."""
     from digest.fetch.imports import import_feeds
@@ -44,7 +50,7 @@ def sources_import(opml, config_path):
               help="Config file (default: digest.yaml in the current directory).")
 @click.option("--report", type=click.Choice(["table", "json"]), default="table",
               help="json: one JSON object per source, on standard output.")
-def sources_list(config_path, report):
+def sources_list(config_path: Path | None, report: str) -> None:
     """Print the configured sources: name, kind, URL, section, outlet."""
     from digest.config import find_config, load_config
     from digest.fetch.state import load_state
@@ -64,7 +70,8 @@ def sources_list(config_path, report):
                    "sources: in digest.yaml, or run `digest sources import FILE.opml`", err=True)
 
 
-def source_row(source, state=None, now: datetime | None = None) -> dict[str, str | None]:
+def source_row(source: SourceConfig, state: SourceState | None = None,
+               now: datetime | None = None) -> dict[str, str | None]:
     """A configured source and its fetch state -> its row in `digest sources list` (a JSON
     object as it is)."""
     from digest.fetch.health import failing_note
@@ -102,7 +109,8 @@ def _print_table(rows: list[dict[str, str | None]]) -> None:
               help="Fetch only this source (its name or URL), even while it backs off.")
 @click.option("--strict", is_flag=True, help="Exit 1 when any source or page failed.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only failures.")
-def fetch_command(config_path, dry_run, report, only, strict, quiet):
+def fetch_command(config_path: Path | None, dry_run: bool, report: str, only: str | None,
+                  strict: bool, quiet: bool) -> None:
     """Fetch every due source of digest.yaml and ingest the new articles into content/."""
     from digest.config import find_config, load_config
     from digest.fetch.run import FetchOptions, fetch
@@ -118,7 +126,7 @@ def fetch_command(config_path, dry_run, report, only, strict, quiet):
     sys.exit(1 if strict and failed else 0)
 
 
-def _print_fetch(done, quiet: bool, dry_run: bool) -> None:
+def _print_fetch(done: FetchReport, quiet: bool, dry_run: bool) -> None:
     """Failures always, on standard error; written articles and the table unless quiet."""
     from rich.console import Console
     from rich.table import Table

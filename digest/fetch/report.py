@@ -32,7 +32,7 @@ def lines(report: FetchReport, quiet: bool, dry_run: bool) -> list[tuple[str, st
 def table_rows(report: FetchReport) -> list[tuple[str, ...]]:
     """One row per source: name, status, pages listed, written, unchanged or duplicate,
     failed."""
-    rows = []
+    rows: list[tuple[str, ...]] = []
     for source in report.sources:
         counts = Counter(o.status for o in source.outcomes)
         rows.append((source.source.name, _status(source), str(source.listed),

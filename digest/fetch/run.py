@@ -8,6 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TypedDict
 from urllib.parse import urlsplit
 
 from digest.config import Config
@@ -28,7 +29,7 @@ from digest.fetch.state import (
 )
 from digest.ingest.library import Library
 from digest.ingest.run import FAILED as NOT_PLACED
-from digest.ingest.run import IngestOptions, Outcome, place, remove_leftovers
+from digest.ingest.run import IngestOptions, Outcome, OutcomeJson, place, remove_leftovers
 
 WAITING = "waiting"  # a failing source whose backoff has not passed
 HOSTS_AT_ONCE = 4
@@ -44,6 +45,27 @@ class FetchOptions:
     client: Client | None = None  # default: Client.for_config(config)
 
 
+class SourceJson(TypedDict):
+    """One line of `digest fetch --report json`."""
+
+    source: str
+    url: str
+    kind: str
+    status: str
+    reason: str | None
+    failures: int
+    failing_for_seconds: int | None
+    next_due: str | None
+    listed: int
+    left_for_later: int
+    articles: list[OutcomeJson]
+
+
+class FetchJson(TypedDict):
+    sources: list[SourceJson]
+    warnings: list[str]
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class SourceReport:
     source: SourceConfig
@@ -57,7 +79,7 @@ class SourceReport:
         since = self.state.failing_since
         return now - since if since and self.state.failures else None
 
-    def as_json(self, now: datetime) -> dict:
+    def as_json(self, now: datetime) -> SourceJson:
         failing = self.failing_for(now)
         due = self.state.next_due
         return {"source": self.source.name, "url": self.source.url, "kind": self.source.kind,
@@ -79,7 +101,7 @@ class FetchReport:
     def outcomes(self) -> list[Outcome]:
         return [o for s in self.sources for o in s.outcomes]
 
-    def as_json(self) -> dict:
+    def as_json(self) -> FetchJson:
         return {"sources": [s.as_json(self.now) for s in self.sources],
                 "warnings": list(self.warnings)}
 

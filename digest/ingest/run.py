@@ -5,9 +5,11 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import NotRequired, Protocol, TypedDict
 
 from digest.config import Config
 from digest.ingest.captures import compare
@@ -31,6 +33,17 @@ class IngestOptions:
     now: datetime | None = None
 
 
+class OutcomeJson(TypedDict):
+    """One line of `digest ingest --report json`."""
+
+    source: str
+    status: str
+    path: str | None
+    reason: str | None
+    warnings: list[str]
+    entry: NotRequired[int]  # which entry of a feed or multi-article file
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Outcome:
     source: str
@@ -40,10 +53,12 @@ class Outcome:
     entry: int | None = None
     warnings: tuple[str, ...] = ()
 
-    def as_json(self) -> dict:
-        report = {"source": self.source, "status": self.status, "path": self.path,
-                  "reason": self.reason, "warnings": list(self.warnings)}
-        return report | ({"entry": self.entry} if self.entry is not None else {})
+    def as_json(self) -> OutcomeJson:
+        report: OutcomeJson = {"source": self.source, "status": self.status, "path": self.path,
+                               "reason": self.reason, "warnings": list(self.warnings)}
+        if self.entry is not None:
+            report["entry"] = self.entry
+        return report
 
 
 class _Reader:
@@ -65,7 +80,8 @@ class _Reader:
                              origin=recorded_source(Path(source), cls.project))
 
 
-def ingest(inputs: list[str], options: IngestOptions, advance=lambda n: None) -> list[Outcome]:
+def ingest(inputs: list[str], options: IngestOptions,
+           advance: Callable[[int], None] = lambda n: None) -> list[Outcome]:
     """Source paths -> Outcomes, writing each new or updated article into content/."""
     now = options.now or datetime.now(UTC)
     sources, missing = expand(inputs)
@@ -105,6 +121,13 @@ def recorded_source(source: Path, project: Path) -> str:
         return resolved.relative_to(project.resolve()).as_posix()
     except ValueError:
         return resolved.name
+
+
+class _MakeOutcome(Protocol):
+    """The Outcome of one found article, given what became of it."""
+
+    def __call__(self, status: str, path: str | None = None, reason: str | None = None,
+                 article: Article | None = None) -> Outcome: ...
 
 
 def place(found: Found, library: Library, options: IngestOptions) -> Outcome:
@@ -174,8 +197,8 @@ def _section_note(article: Article, config: Config) -> str | None:
             f"'{section_key(article, config)}'")
 
 
-def _write(article: Article, path: str, library: Library, options: IngestOptions, outcome,
-           reason: str | None, replaces: str | None = None) -> Outcome:
+def _write(article: Article, path: str, library: Library, options: IngestOptions,
+           outcome: _MakeOutcome, reason: str | None, replaces: str | None = None) -> Outcome:
     article = with_checksum(replace(article, path=path))
     if not options.dry_run:
         try:
