@@ -9,8 +9,10 @@ from __future__ import annotations
 import gzip
 import io
 import zlib
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TypeVar
 from urllib.parse import urljoin, urlsplit
 
 import feedparser
@@ -57,15 +59,16 @@ def feed_entries(data: bytes, url: str) -> Listing:
     return Listing(entries=tuple(_unique(entries)))
 
 
-def _feed_time(item) -> str | None:
+def _feed_time(item: feedparser.FeedParserDict) -> str | None:
     present = item.keys()  # item.get("updated_parsed") would fall back to the published time
     for key in ("updated_parsed", "published_parsed"):
         if key in present and item[key]:
-            return datetime(*item[key][:6], tzinfo=UTC).isoformat()
+            year, month, day, hour, minute, second = item[key][:6]
+            return datetime(year, month, day, hour, minute, second, tzinfo=UTC).isoformat()
     return None
 
 
-def _substantial(item) -> bool:
+def _substantial(item: feedparser.FeedParserDict) -> bool:
     html = item.content[0].get("value", "") if item.get("content") else item.get("summary", "")
     return len(html_to_paragraphs(html or "")) >= SUBSTANTIAL
 
@@ -74,8 +77,6 @@ def _why(exc: Exception | None) -> str:
     return str(getattr(exc, "getMessage", lambda: exc)()) if exc else "no entries"
 
 
-_PARSER = dict(resolve_entities=False, no_network=True, huge_tree=False, recover=False,
-               load_dtd=False)
 _GZIP_CAP = 50_000_000  # sitemaps may hold 50,000 URLs in at most 50 MB (sitemaps.org)
 
 
@@ -107,9 +108,11 @@ def _gunzipped(data: bytes) -> bytes:
     return inflated
 
 
-def _xml_root(data: bytes):
+def _xml_root(data: bytes) -> etree._Element:
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False,
+                             recover=False, load_dtd=False)
     try:
-        root = etree.fromstring(data, etree.XMLParser(**_PARSER))
+        root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
         raise NotAList(f"not XML: {exc}") from None
     if root is None:
@@ -117,7 +120,7 @@ def _xml_root(data: bytes):
     return root
 
 
-def _child_text(element, name: str, deep: bool = False) -> str | None:
+def _child_text(element: etree._Element, name: str, deep: bool = False) -> str | None:
     """The text of a child named `name` (any namespace); `deep`: of any descendant."""
     for child in (element.iter() if deep else element):
         if isinstance(child.tag, str) and etree.QName(child).localname == name and child.text:
@@ -125,7 +128,7 @@ def _child_text(element, name: str, deep: bool = False) -> str | None:
     return None
 
 
-def _loc(element, base: str) -> str | None:
+def _loc(element: etree._Element, base: str) -> str | None:
     loc = _child_text(element, "loc")
     if not loc:
         return None
@@ -133,7 +136,7 @@ def _loc(element, base: str) -> str | None:
     return absolute if urlsplit(absolute).scheme in ("http", "https") else None
 
 
-def _lastmod(element) -> str | None:
+def _lastmod(element: etree._Element) -> str | None:
     text = (_child_text(element, "lastmod")
             or _child_text(element, "publication_date", deep=True))
     if not text:
@@ -145,7 +148,10 @@ def _lastmod(element) -> str | None:
     return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC).isoformat()
 
 
-def _unique(items):
+Listed = TypeVar("Listed", str, Entry)
+
+
+def _unique(items: Iterable[Listed]) -> Iterator[Listed]:
     seen: set[str] = set()
     for item in items:
         key = item if isinstance(item, str) else item.url

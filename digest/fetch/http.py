@@ -8,15 +8,22 @@ import time
 from collections.abc import Callable, Mapping
 from contextlib import suppress
 from dataclasses import dataclass, replace
+from types import TracebackType
+from typing import TYPE_CHECKING, Self
 from urllib.parse import urljoin, urlsplit
 
 import requests
 import urllib3
 from requests.adapters import HTTPAdapter
+from urllib3.connectionpool import ConnectionPool
+from urllib3.response import BaseHTTPResponse
 from urllib3.util.retry import Retry
 
 from digest.fetch import robots
 from digest.fetch.reasons import duration, network_reason, one_line, status_reason
+
+if TYPE_CHECKING:
+    from digest.config import Config
 
 CHUNK = 64 * 1024  # decoded bytes per read: the most a body may pass the cap by
 MAX_REDIRECTS = 10
@@ -89,13 +96,15 @@ class _Retry(Retry):
     def is_retry(self, method: str, status_code: int, has_retry_after: bool = False) -> bool:
         return not has_retry_after and super().is_retry(method, status_code, False)
 
-    def increment(self, method=None, url=None, response=None, error=None, _pool=None,
-                  _stacktrace=None):
+    def increment(self, method: str | None = None, url: str | None = None,
+                  response: BaseHTTPResponse | None = None, error: Exception | None = None,
+                  _pool: ConnectionPool | None = None,
+                  _stacktrace: TracebackType | None = None) -> Self:
         if response is not None:
             response.close()  # urllib3 would drain the body first, however long it is
         return super().increment(method, url, response, error, _pool, _stacktrace)
 
-    def sleep(self, response=None) -> None:
+    def sleep(self, response: BaseHTTPResponse | None = None) -> None:
         backoff = self.get_backoff_time()
         if backoff > 0:
             self.backoff_sleep(backoff)
@@ -128,7 +137,7 @@ class Client:
                                       "Accept-Encoding": ACCEPT_ENCODING})
 
     @classmethod
-    def for_config(cls, config) -> Client:
+    def for_config(cls, config: Config) -> Client:
         """A loaded Config -> a Client with its fetch settings and user agent."""
         from digest.fetch.settings import default_user_agent  # settings needs the config
 
@@ -140,7 +149,7 @@ class Client:
     def __enter__(self) -> Client:
         return self
 
-    def __exit__(self, *exc_info) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self.close()
 
     def close(self) -> None:
@@ -150,8 +159,8 @@ class Client:
     def get(self, url: str, *, etag: str | None = None,
             last_modified: str | None = None) -> Response | Failure:
         """A URL (and a stored copy's validators) -> its Response, or a Failure saying why."""
-        headers = {"If-None-Match": etag, "If-Modified-Since": last_modified}
-        headers = {name: value for name, value in headers.items() if value}
+        validators = {"If-None-Match": etag, "If-Modified-Since": last_modified}
+        headers = {name: value for name, value in validators.items() if value}
         hops = [url]
         while True:
             if problem := url_problem(hops[-1]):
@@ -162,6 +171,9 @@ class Client:
             if reply.status not in REDIRECTS:
                 return _outcome(url, hops[-1], reply, etag, last_modified)
             target = redirect_target(hops[-1], reply.headers)
+            if target is None:
+                return Failure(url=url,
+                               reason=f"a redirect without a usable Location at {hops[-1]}")
             if problem := _hop_problem(hops, target):
                 return Failure(url=url, reason=problem)
             hops.append(target)
@@ -176,6 +188,8 @@ class Client:
         waits = 0
         while True:
             reply = self._paced(host, url, headers, self._read_page)
+            if isinstance(reply, Failure):
+                return reply
             wait = self._retry_after(reply)
             if wait is None:
                 return reply
@@ -189,9 +203,9 @@ class Client:
             with host.lock:  # every request to this host waits, not only this one
                 host.ready_at = max(host.ready_at, self._clock() + wait)
 
-    def _retry_after(self, reply: _Reply | Failure) -> float | None:
+    def _retry_after(self, reply: _Reply) -> float | None:
         """A 429 or 503 answer -> the seconds its Retry-After asks for (None: none, or unread)."""
-        if isinstance(reply, Failure) or reply.status not in (429, 503):
+        if reply.status not in (429, 503):
             return None
         value = reply.headers.get("Retry-After")
         try:
@@ -321,10 +335,8 @@ def redirect_target(url: str, headers: Mapping[str, str]) -> str | None:
         return None
 
 
-def _hop_problem(hops: list[str], target: str | None) -> str | None:
+def _hop_problem(hops: list[str], target: str) -> str | None:
     """The URLs so far and where the last one redirects -> why not to follow, or None."""
-    if target is None:
-        return f"a redirect without a usable Location at {hops[-1]}"
     scheme = urlsplit(target).scheme.lower()
     if scheme not in DEFAULT_PORTS:
         return one_line(f"redirected to a {scheme}: URL, not followed: {target}")

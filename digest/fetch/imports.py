@@ -94,6 +94,8 @@ def add_sources(path: Path, text: str, entries: tuple[dict[str, str], ...]) -> s
     root = yaml.compose(text, Loader=yaml.SafeLoader)
     if root is None:  # empty, or only comments
         return _new_key(text, len(text), 0, entries, newline)
+    if not isinstance(root, yaml.MappingNode):  # load_config has refused it already
+        raise DigestError([error("the config is not a mapping of settings", str(path), 1)])
     if root.flow_style:
         raise DigestError([error("the config is one {…} mapping; add the sources to it by "
                                  "hand", str(path), 1)])
@@ -116,7 +118,8 @@ def add_sources(path: Path, text: str, entries: tuple[dict[str, str], ...]) -> s
     return text[:at] + items + text[at:]
 
 
-def _new_key(text: str, at: int, column: int, entries, newline: str) -> str:
+def _new_key(text: str, at: int, column: int, entries: tuple[dict[str, str], ...],
+             newline: str) -> str:
     before = text[:at]
     if before and not before.endswith("\n"):
         before += newline
@@ -156,7 +159,8 @@ def _line_after(text: str, index: int) -> int:
     return len(text) if end < 0 else end + 1
 
 
-def _block_items(entries, dash: int, column: int, newline: str) -> str:
+def _block_items(entries: tuple[dict[str, str], ...], dash: int, column: int,
+                 newline: str) -> str:
     column = max(column, dash + 2)
     lines = []
     for entry in entries:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, fields
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
 
 from digest import __version__
@@ -58,7 +58,8 @@ def _fold(text: str) -> str:
     return fold_name(text)
 
 
-def parse_fetch(check: _Checker, data: dict) -> tuple[tuple[SourceConfig, ...], FetchConfig]:
+def parse_fetch(check: _Checker,
+                data: dict[str, Any]) -> tuple[tuple[SourceConfig, ...], FetchConfig]:
     """A loaded config mapping -> its sources and fetch settings, each problem told to
     `check` with its key path."""
     return _sources(check, data.get("sources")), _fetch(check, data.get("fetch"))
@@ -110,7 +111,7 @@ def is_web_url(url: str) -> bool:
         and url.isprintable() and not any(c.isspace() for c in url)
 
 
-def _text(check: _Checker, item: dict, key: str, where: str) -> str | None:
+def _text(check: _Checker, item: dict[str, Any], key: str, where: str) -> str | None:
     """An optional text key -> NFC, single-spaced text; empty text is a problem."""
     value = check.typed(item, key, str, None, f"{where}.")
     if value is None:
@@ -161,8 +162,11 @@ def _fetch(check: _Checker, raw: Any) -> FetchConfig:
     )
 
 
-def _number(check: _Checker, raw: dict, key: str, default, low: float, kind: type,
-            at_least: bool = False):
+Number = TypeVar("Number", int, float)
+
+
+def _number(check: _Checker, raw: dict[str, Any], key: str, default: Number, low: float,
+            kind: type[Number], at_least: bool = False) -> Number:
     """A number under fetch: (a whole one when kind is int) above `low`, or at least it."""
     value = raw.get(key, default)
     wanted = "a whole number" if kind is int else "a number"

@@ -12,6 +12,7 @@ import json
 from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import TypedDict, Unpack
 
 STATE_FILE = ".digest/fetch-state.json"
 VERSION = 1
@@ -56,8 +57,16 @@ def is_due(state: SourceState | None, now: datetime) -> bool:
     return state is None or state.next_due is None or now >= state.next_due
 
 
+class Validators(TypedDict, total=False):
+    """What a run that reached a source learnt for the next conditional GET."""
+
+    etag: str | None
+    last_modified: str | None
+    validators: dict[str, tuple[str | None, str | None]]  # a sitemap index's, per child
+
+
 def succeeded(before: SourceState | None, now: datetime, status: str = OK,
-              **changes) -> SourceState:
+              **changes: Unpack[Validators]) -> SourceState:
     """The state after a run that reached the source (`changes`: its new validators)."""
     kept = before or SourceState()
     return replace(kept, status=status, checked=now, failures=0, failing_since=None,
@@ -137,7 +146,7 @@ def _time(text: str) -> datetime:
 
 def dumps_state(state: FetchState) -> str:
     """FetchState -> its file's text: sorted and stable, so a commit shows what changed."""
-    def plain(value):
+    def plain(value: object) -> object:
         return value.isoformat(timespec="seconds") if isinstance(value, datetime) else value
 
     sources = {url: {k: plain(v) for k, v in asdict(s).items() if v not in (None, {}, 0)}

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import datetime
+from typing import NamedTuple
 
 from digest.model import Article
 
@@ -44,30 +46,43 @@ def _later(new: Article, old: Article) -> bool | None:
     compared only when both captures have one: one capture missing an update line is no
     evidence of a version (page text and HTML of one page often differ there), nor are seconds
     one capture shows and the other does not."""
-    pair = (new.updated, old.updated) if new.updated and old.updated else (new.date, old.date)
-    pair = tuple(t.replace(second=0, microsecond=0) for t in pair)  # page text shows minutes
+    first, second = (new.updated, old.updated) if new.updated and old.updated \
+        else (new.date, old.date)
+    first, second = _minutes(first), _minutes(second)  # page text shows minutes
     try:
-        if pair[0] != pair[1]:
-            return pair[0] > pair[1]
+        if first != second:
+            return first > second
     except TypeError:  # one naive, one aware
         pass
     return None
 
 
-def richness(article: Article) -> tuple[bool, bool, int]:
+def _minutes(moment: datetime) -> datetime:
+    return moment.replace(second=0, microsecond=0)
+
+
+class Richness(NamedTuple):
+    """How much a capture holds, compared in this order."""
+
+    source_url: bool
+    structured: bool  # saved HTML (or another structured kind), not page text
+    filled: int  # fields with a value
+
+
+def richness(article: Article) -> Richness:
     """How much a capture holds: a source URL, saved HTML (or another structured kind) over
     page text, then more filled fields."""
     structured = article.provenance.get("kind") not in ("text", None)
     filled = sum(bool(getattr(article, name)) for name in _FIELDS)
-    return bool(article.source_url), structured, filled
+    return Richness(bool(article.source_url), structured, filled)
 
 
-def _richer_why(winner: tuple, loser: tuple) -> str:
-    if winner[0] != loser[0]:
+def _richer_why(winner: Richness, loser: Richness) -> str:
+    if winner.source_url != loser.source_url:
         return "has the source URL"
-    if winner[1] != loser[1]:
+    if winner.structured != loser.structured:
         return "saved HTML over page text"
-    return f"{winner[2]} fields over {loser[2]}"
+    return f"{winner.filled} fields over {loser.filled}"
 
 
 def _version_number(title: str) -> int:

@@ -24,7 +24,7 @@ def extract_feed(text: str) -> list[Extracted]:
     return [_entry(entry, outlet, lang) for entry in parsed.entries]
 
 
-def _entry(entry, outlet: str | None, lang: str | None) -> Extracted:
+def _entry(entry: feedparser.FeedParserDict, outlet: str | None, lang: str | None) -> Extracted:
     html = ""
     if entry.get("content"):
         html = entry.content[0].get("value", "")
@@ -43,7 +43,7 @@ def _entry(entry, outlet: str | None, lang: str | None) -> Extracted:
                "body": "feed entry content", "outlet": "feed title"})
 
 
-def _when(entry, key: str) -> datetime | None:
+def _when(entry: feedparser.FeedParserDict, key: str) -> datetime | None:
     present = entry.keys()  # entry.get("updated") would fall back to "published"
     raw = entry[key] if key in present else None
     if raw:

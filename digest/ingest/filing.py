@@ -45,12 +45,12 @@ def section_in_lines(lines: list[str], title: int | None, date: tuple[int, int],
     """Page lines, the headline's index and the date block's (first, last) -> (section, rule)."""
     top = title if title is not None else date[0]
     for rule, index in [("headline prefix", top), ("headline prefix in the page title", 0)]:
-        found = _TITLE_PREFIX.match(lines[index]) if index < len(lines) else None
-        if found and vocab.section(found.group(1)):
-            return vocab.section(found.group(1)), rule
+        prefix = _TITLE_PREFIX.match(lines[index]) if index < len(lines) else None
+        if prefix and (section := vocab.section(prefix.group(1))):
+            return section, rule
     tail = _after_dates(lines[date[1]]) if date[1] < len(lines) else ""
-    if len(tail) <= 20 and vocab.section(tail):
-        return vocab.section(tail), "section label by the date line"
+    if len(tail) <= 20 and (section := vocab.section(tail)):
+        return section, "section label by the date line"
     for index in [*range(top + 1, date[0]), date[1] + 1, date[1] + 2]:
         found = _label_at(lines, index, vocab, known_only=True) if index < len(lines) else None
         if found:
@@ -60,10 +60,10 @@ def section_in_lines(lines: list[str], title: int | None, date: tuple[int, int],
         if found:
             return found, "section label above the headline"
     note = _PORTAL_NOTE.search(" ".join(lines))  # a page's markup may break the note's lines
-    if note and vocab.section(note.group(1)):
-        return vocab.section(note.group(1)), "the portal's section note"
-    boxes = {vocab.section(m.group(1)) for line in lines if (m := _SECTION_BOX.match(line))}
-    boxes.discard(None)
+    if note and (section := vocab.section(note.group(1))):
+        return section, "the portal's section note"
+    boxes = {section for line in lines if (m := _SECTION_BOX.match(line))
+             and (section := vocab.section(m.group(1)))}
     if len(boxes) == 1:
         return boxes.pop(), "the section's most-read box"
     return None
@@ -151,8 +151,8 @@ def _line_evidence(line: str, vocab: Vocabulary) -> list[tuple[str, str]]:
     if len(line) < 60 and _SIGN_OFF.search(line):
         signing = _SIGNING_OUTLET.match(line)  # the outlet the reporter names, not the e-mail's
         return [(name, "sign-off") for name in ([signing.group(1)] if signing else named())]
-    if len(line) <= 24 and vocab.outlet(line.strip(" |")):
-        return [(vocab.outlet(line.strip(" |")), "masthead")]
+    if len(line) <= 24 and (outlet := vocab.outlet(line.strip(" |"))):
+        return [(outlet, "masthead")]
     if "@" in line and len(line) < 120:
         return [(name, "e-mail") for name in named()]
     return []

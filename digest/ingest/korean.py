@@ -33,7 +33,7 @@ class FoundDate:
 
     @property
     def is_update(self) -> bool:
-        return bool(self.label) and any(self.label.startswith(x) for x in UPDATED_LABELS)
+        return self.label is not None and self.label.startswith(UPDATED_LABELS)
 
 
 def find_dates(line: str, tz: timezone = KST, label: str | None = None) -> list[FoundDate]:

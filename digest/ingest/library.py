@@ -134,7 +134,7 @@ class Library:
 
     def _candidates(self, article: Article, target: str, body: frozenset[int]) -> list[Known]:
         url = url_key(article.source_url)
-        paths = [*self._by_url.get(url, ()), target,
+        paths = [*(self._by_url.get(url, ()) if url else ()), target,
                  *self._by_title.get(title_key(article.title), ())]
         near = {p for key in minhash_keys(body) for p in self._by_minhash.get(key, ())
                 if p in self.items}  # only the closest text can be the same story by text

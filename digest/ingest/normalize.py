@@ -36,7 +36,7 @@ def to_article(extracted: Extracted, *, source: str, kind: str, encoding: str, n
         raise Rejected("no article text found")
     published, updated = extracted.published, extracted.updated
     if (extracted.lang or "").startswith("ko"):  # a Korean outlet's times are told in KST
-        published, updated = _in_kst(published), _in_kst(updated)
+        published, updated = _in_kst(published), _in_kst(updated) if updated else None
     rules = dict(extracted.rules)
     section, outlet = _names(extracted, config, rules)
     tags = clean_tags(extracted.tags, outlet=outlet, section=section, vocab=vocabulary(config))
@@ -75,8 +75,8 @@ def ingested_at(now: datetime, config: Config) -> str:
     return now.astimezone(config.timezone).isoformat(timespec="seconds")
 
 
-def _in_kst(moment: datetime | None) -> datetime | None:
-    return moment.astimezone(KST) if moment and moment.tzinfo else moment
+def _in_kst(moment: datetime) -> datetime:
+    return moment.astimezone(KST) if moment.tzinfo else moment
 
 
 def section_key(article: Article, config: Config) -> str:

@@ -94,9 +94,11 @@ _GARBLED_WORD = re.compile("[\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7a3]"
                            "[\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7a3\ufffd]{2,7}")
 
 
-def _as_utf8_bytes(error: UnicodeEncodeError) -> tuple[bytes, int]:
+def _as_utf8_bytes(error: UnicodeError) -> tuple[bytes, int]:
     """Encoding error handler: a character the legacy codec lacks keeps its UTF-8 bytes, and
     U+FFFD (bytes the browser already lost) becomes a byte that is never valid UTF-8."""
+    if not isinstance(error, UnicodeEncodeError):  # only registered for encoding
+        raise error
     bad = error.object[error.start:error.end]
     return b"".join(b"\xff" if c == "\ufffd" else c.encode() for c in bad), error.end
 

@@ -214,8 +214,8 @@ def _body_block(lines: list[str], start: int) -> tuple[int, int, str]:
             best = (chars, first, end, reason)
         index = max(end, index + 1)
     if best is None:
-        line = _single_line(lines, start)
-        return (line, line + 1, "a single line of text") if line is not None else (
+        single = _single_line(lines, start)
+        return (single, single + 1, "a single line of text") if single is not None else (
             start, start, "no prose found")
     return best[1], best[2], best[3]
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import os
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -148,7 +149,7 @@ class Vocabulary:
                       if (name := self.outlet_of_host(m.group(1)))]
         return [name for _, name in sorted(found)]
 
-    def _names_in(self, line: str):
+    def _names_in(self, line: str) -> Iterator[tuple[int, str]]:
         """(position, outlet) of each outlet name of 3+ characters standing as words in a line:
         the longest run of up to 4 words, joined only by spaces or · . - _ &, that names one."""
         words = list(_WORD.finditer(line))
