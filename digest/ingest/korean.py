@@ -69,6 +69,7 @@ def _moment(match: re.Match, tz: timezone) -> datetime | None:
 
 _NAME = r"[가-힣]{2,4}"
 _ROLE = r"(?:선임기자|수석기자|객원기자|기자|특파원|논설위원|위원|칼럼니스트|PD|앵커|리포터)"
+HANGUL_RE = re.compile(r"[가-힣]")
 EMAIL_RE = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 BYLINE_RULES: tuple[tuple[str, re.Pattern], ...] = (
     # [서울=뉴스핌] 김지나 기자 =   (서울=연합뉴스) 홍길동 특파원 =   [서울=뉴시스]홍길동 기자 =

@@ -12,22 +12,16 @@ import re
 from dataclasses import dataclass
 
 from digest.ingest import chrome, korean
+from digest.ingest.attribution import HEADER_REPORTER, email_after, find_byline, unknown_outlet
 from digest.ingest.extracted import Extracted
 from digest.ingest.filing import outlet_in_lines, section_in_lines
 from digest.ingest.vocabulary import Vocabulary, vocabulary
 from digest.model import Related
 from digest.text import nfc
 
-_HANGUL = re.compile(r"[가-힣]")
 _SENTENCE_END = re.compile(r"(?:[.!?。…\"'”’)\]]|다|요|음|함|됨|임)\s*$")
 _BREADCRUMB = re.compile(r"\s*[>›»]\s*")
-_COPYRIGHT_OUTLET = re.compile(
-    r"(?:저작권자|Copyrights?)?\s*(?:ⓒ|©|\(c\))\s*(?:\d{4}\s*)?(?P<outlet>[^\s,.<>\[\]()]{2,20})",
-    re.IGNORECASE)
-_HEADER_REPORTER = re.compile(r"^\s*(?P<name>[가-힣]{2,4})\s*(?:기자|특파원|선임기자|앵커)")
-_BARE_NAME = re.compile(r"[가-힣]{2,4}")
 _AS_OF = re.compile(r"\d\s*(?:기준|현재)\b")
-_TITLE_SUFFIX = re.compile(r"\s+[-|:·]\s+(?P<outlet>[^-|:·]{2,20})$")
 LOOKBACK = 10
 MAX_SUBTITLE_LINES = 6
 MAX_GAP = 3  # short non-prose lines (subheads, captions) allowed inside a body
@@ -74,11 +68,12 @@ def extract_text(text: str, vocab: Vocabulary | None = None) -> Extracted | None
     subtitle = _subtitle(lines, anchor.end + 1, body_start)
     paragraphs = chrome.clean_body(
         [line for line in lines[body_start:body_end] if line and not is_chrome(line)])
-    byline = _byline(lines, title_index, anchor, (body_start, body_end), paragraphs)
+    byline = find_byline(lines, title_index, (anchor.index, anchor.end), (body_start, body_end),
+                         paragraphs)
     if byline:
         rules["authors"] = f"byline: {byline.rule}"
-    email = (byline.email if byline else None) or _email_after(lines, body_end)
-    unknown = _outlet(lines, body_end, byline)  # a name no table knows; never a portal
+    email = (byline.email if byline else None) or email_after(lines, body_end)
+    unknown = unknown_outlet(lines, body_end, byline)  # a name no table knows; never a portal
     outlet = _ruled(rules, "outlet", outlet_in_lines(
         lines, byline.outlet if byline else None, vocab) or (
         unknown if unknown and not vocab.is_portal(unknown[0]) else None))
@@ -180,7 +175,7 @@ def _is_title_like(line: str) -> bool:
         return False
     if korean.EMAIL_RE.search(line) or korean.parse_byline(line) or _BREADCRUMB.search(line):
         return False
-    if _HEADER_REPORTER.match(line) and len(line) < 30:
+    if HEADER_REPORTER.match(line) and len(line) < 30:
         return False
     return line not in korean.SECTION_WORDS and not korean.find_dates(line)
 
@@ -228,7 +223,7 @@ def _single_line(lines: list[str], start: int) -> int | None:
         line = lines[index]
         if korean.END_RE.match(line) or korean.TEASER_RE.match(line):
             break
-        if len(line) >= 12 and _HANGUL.search(line) and not (
+        if len(line) >= 12 and korean.HANGUL_RE.search(line) and not (
                 is_chrome(line) or korean.find_dates(line) or korean.parse_byline(line)
                 or korean.EMAIL_RE.search(line)) and (
                 found is None or len(line) > len(lines[found])):
@@ -304,79 +299,6 @@ def _is_trailing_byline(line: str) -> bool:
         len(line) < 60 and "=" not in line and korean.parse_closing_byline(line) is not None)
 
 
-def _byline(lines: list[str], title_index: int | None, anchor: _Anchor, body: tuple[int, int],
-            paragraphs: list[str]) -> korean.Byline | None:
-    """The article's reporters: an opening byline, else a closing one, else one in the header."""
-    if paragraphs:
-        opening = korean.parse_byline(paragraphs[0])
-        if opening:
-            return opening
-    for line in [*paragraphs[-2:], *lines[body[1]:body[1] + 8]]:
-        closing = korean.parse_closing_byline(line)
-        if closing:
-            return closing
-    block = _reporter_block(lines, body[0])
-    if block:
-        return block
-    top = title_index if title_index is not None else anchor.index
-    for line in lines[max(0, top - 3):anchor.end + 4]:
-        match = _HEADER_REPORTER.match(line)
-        if match and len(line) < 60:
-            return korean.Byline(rule="reporter in the header", authors=(match.group("name"),),
-                                 email=korean.first_email(line))
-    while top >= 1 and lines[top - 1] == lines[top]:  # a headline printed twice
-        top -= 1
-    above = lines[top - 1] if top >= 1 else ""
-    if _BARE_NAME.fullmatch(above) and not is_chrome(above) and (
-            above not in korean.SECTION_WORDS):
-        return korean.Byline(rule="name line above the headline", authors=(above,))
-    return None
-
-
-_REPORTER_LINE = re.compile(r"(?P<name>[가-힣]{2,4})(?:\s*(?P<role>기자|특파원))?")
-
-
-def _reporter_block(lines: list[str], start: int) -> korean.Byline | None:
-    """A reporter's box after the body: a name line with its role ('홍길동 기자', or the name
-    and '기자' on two lines) and the reporter's e-mail right under it."""
-    for index in range(start, len(lines) - 1):
-        match = _REPORTER_LINE.fullmatch(lines[index])
-        if not match:
-            continue
-        role_below = match["role"] is None and lines[index + 1] in ("기자", "특파원")
-        if match["role"] is None and not role_below:
-            continue
-        below = index + 2 if role_below else index + 1
-        email = korean.EMAIL_RE.fullmatch(lines[below]) if below < len(lines) else None
-        if email:
-            return korean.Byline(rule="reporter box with e-mail", authors=(match["name"],),
-                                 email=email.group(0))
-    return None
-
-
-def _email_after(lines: list[str], body_end: int) -> str | None:
-    for line in lines[body_end:body_end + 4]:
-        match = korean.EMAIL_RE.search(line)
-        if match and len(line) < 80:
-            return match.group(0)
-    return None
-
-
-def _outlet(lines: list[str], body_end: int,
-            byline: korean.Byline | None) -> tuple[str, str] | None:
-    """An outlet no table knows: the byline's, else the copyright line's, else the title's."""
-    if byline and byline.outlet:
-        return byline.outlet, "byline"
-    for line in lines[body_end:body_end + 30]:
-        if len(line) < 120:
-            match = _COPYRIGHT_OUTLET.search(line)
-            if match and _HANGUL.search(match.group("outlet") + "가") and not match.group(
-                    "outlet").isdigit():
-                return match.group("outlet").strip(), "copyright line"
-    suffix = _TITLE_SUFFIX.search(lines[0]) if lines else None
-    return (suffix.group("outlet").strip(), "page title") if suffix else None
-
-
 def _related(lines: list[str], body_end: int) -> tuple[Related, ...]:
     """Headlines of the first teaser block after the body ("best articles", "related")."""
     for index in range(body_end, min(len(lines), body_end + 15)):
@@ -402,4 +324,5 @@ def _teaser_headlines(lines: list[str]) -> list[Related]:
 
 def _mostly_hangul(text: str) -> bool:
     letters = [c for c in text if c.isalpha()]
-    return bool(letters) and sum(1 for c in letters if _HANGUL.match(c)) / len(letters) > 0.3
+    hangul = sum(1 for c in letters if korean.HANGUL_RE.match(c))
+    return bool(letters) and hangul / len(letters) > 0.3
