@@ -9,7 +9,7 @@ from email.utils import format_datetime as rfc822
 
 from digest import routes
 from digest.config import Config
-from digest.model import Index, Page, Story
+from digest.model import Index, Page, PageKind, Story
 
 SITEMAP_LIMIT = 50_000
 _ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
@@ -31,19 +31,19 @@ _XML_DECL = '<?xml version="1.0" encoding="utf-8"?>\n'
 def sitemap_urls(page_count: int) -> list[str]:
     """Number of HTML pages -> sitemap file URLs: one file, or an index and its parts."""
     if page_count <= SITEMAP_LIMIT:
-        return ["sitemap.xml"]
+        return [routes.SITEMAP]
     parts = -(-page_count // SITEMAP_LIMIT)
-    return ["sitemap.xml", *(f"sitemap-{n}.xml" for n in range(1, parts + 1))]
+    return [routes.SITEMAP, *(routes.sitemap_part(n) for n in range(1, parts + 1))]
 
 
 def sources(page: Page, index: Index, pages: Sequence[Page],
             stand_in: Callable[[str], str]) -> tuple[tuple[str, str], ...] | tuple[str, ...]:
     """A non-template Page -> what its bytes are made from, beside the config (for its key),
     each story it shows given as `stand_in(url)`."""
-    if page.kind == "sitemap":
-        return tuple((p.url, index.entries[p.key].lastmod if p.kind == "article" else "")
+    if page.kind == PageKind.SITEMAP:
+        return tuple((p.url, index.entries[p.key].lastmod if p.kind == PageKind.ARTICLE else "")
                      for p in _html_pages(pages))
-    if page.kind == "feed":
+    if page.kind == PageKind.FEED:
         _, _, section_key = page.key.partition(":")
         return tuple(stand_in(url) for url in _feed_urls(index, section_key or None))
     return ()
@@ -53,21 +53,21 @@ def render_file(page: Page, index: Index, story: Callable[[str], Story],
                 pages: Sequence[Page]) -> bytes:
     """A non-template Page -> its bytes, fetching the Stories it shows through `story`."""
     config = index.config
-    if page.kind == "robots":
-        sitemap = routes.absolute("sitemap.xml", config.base_url)
+    if page.kind == PageKind.ROBOTS:
+        sitemap = routes.absolute(routes.SITEMAP, config.base_url)
         return f"User-agent: *\nAllow: /\n\nSitemap: {sitemap}\n".encode()
-    if page.kind == "nojekyll":
+    if page.kind == PageKind.NOJEKYLL:
         return b""
-    if page.kind == "cname":
+    if page.kind == PageKind.CNAME:
         return f"{config.cname}\n".encode()
-    if page.kind == "sitemap":
+    if page.kind == PageKind.SITEMAP:
         return _sitemap(page, index, pages).encode()
     kind, _, section_key = page.key.partition(":")
     return _feed(kind, index, story, section_key or None).encode()
 
 
 def _html_pages(pages: Sequence[Page]) -> list[Page]:
-    return [p for p in pages if p.template and p.kind not in ("404", "sources")]
+    return [p for p in pages if p.template and p.kind not in (PageKind.NOT_FOUND, PageKind.SOURCES)]
 
 
 def _sitemap(page: Page, index: Index, pages: Sequence[Page]) -> str:
@@ -84,7 +84,7 @@ def _sitemap(page: Page, index: Index, pages: Sequence[Page]) -> str:
     lines = []
     for p in chunk:
         lastmod = ""
-        if p.kind == "article":
+        if p.kind == PageKind.ARTICLE:
             lastmod = f"<lastmod>{index.entries[p.key].lastmod}</lastmod>"
         lines.append(f"<url><loc>{escape(routes.absolute(p.url, base))}</loc>{lastmod}</url>\n")
     return (f"{_XML_DECL}<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime
+from enum import StrEnum
 from functools import cached_property
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
@@ -226,11 +227,37 @@ def edition_of(item: IndexEdition, story: Callable[[str], Story]) -> Edition:
                    previous=item.previous, next=item.next)
 
 
+class PageKind(StrEnum):
+    """What a planned page is. Templates see the text ('article', 'front', 'sections' ...):
+    `page.kind == 'article'` and `page-{{ page.kind }}` work as they did with plain strings."""
+
+    FRONT = "front"
+    NOT_FOUND = "404"
+    SEARCH = "search"
+    SOURCES = "sources"  # the owner's status page of fetch sources
+    EDITION = "edition"
+    MONTH = "month"
+    YEAR = "year"
+    SECTIONS = "sections"  # one section's stories (a listing kind, as in Index.listings)
+    TAGS = "tags"
+    OUTLETS = "outlets"
+    SECTIONS_INDEX = "sections-index"  # every section
+    TAGS_INDEX = "tags-index"
+    OUTLETS_INDEX = "outlets-index"
+    ARTICLE = "article"
+    # Files made without a template:
+    ROBOTS = "robots"
+    NOJEKYLL = "nojekyll"
+    SITEMAP = "sitemap"
+    CNAME = "cname"
+    FEED = "feed"
+
+
 class Page(NamedTuple):
     """One planned output: which template renders it, for which part of the site (a named
     tuple: a site plans one per output file, so they must be cheap to make)."""
 
-    kind: str
+    kind: PageKind
     url: str
     template: str
     key: str = ""

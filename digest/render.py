@@ -18,6 +18,7 @@ from digest.model import (
     IndexListing,
     Listing,
     Page,
+    PageKind,
     RenderedPage,
     Site,
     Story,
@@ -26,12 +27,25 @@ from digest.model import (
 )
 from digest.templates import SiteEnvironment, clear_fragments, render_template, web_url
 
-LISTING_KINDS = {"sections": "section.html", "tags": "tag.html", "outlets": "outlet.html"}
+
+class ListingPages(NamedTuple):
+    """The pages of one kind of term: a listing per term, and the page of them all."""
+
+    listing: PageKind
+    terms: PageKind
+    template: str  # the listing's
+
+
+LISTING_KINDS = {  # keyed as Index.listings
+    "sections": ListingPages(PageKind.SECTIONS, PageKind.SECTIONS_INDEX, "section.html"),
+    "tags": ListingPages(PageKind.TAGS, PageKind.TAGS_INDEX, "tag.html"),
+    "outlets": ListingPages(PageKind.OUTLETS, PageKind.OUTLETS_INDEX, "outlet.html"),
+}
 MORE_FROM_SECTION = 5
 Fetch = Callable[[str], Story]  # URL -> its Story
 PAGE_TEMPLATES = ["front.html", "edition.html", "month.html", "year.html", "article.html",
                   "terms.html", "404.html", "search.html", "sources.html",
-                  *LISTING_KINDS.values()]
+                  *(pages.template for pages in LISTING_KINDS.values())]
 
 
 def news_article(story: Story, config: Config) -> dict[str, Any]:
@@ -63,42 +77,43 @@ def site_fingerprint(index: Index, templates_fingerprint: str) -> str:
 
 def plan(index: Index) -> list[Page]:
     """Index -> every page to write, in a stable order."""
-    pages = [Page(kind="front", url=routes.FRONT, template="front.html"),
-             Page(kind="404", url=routes.NOT_FOUND, template="404.html"),
-             Page(kind="search", url=routes.SEARCH, template="search.html")]
+    pages = [Page(kind=PageKind.FRONT, url=routes.FRONT, template="front.html"),
+             Page(kind=PageKind.NOT_FOUND, url=routes.NOT_FOUND, template="404.html"),
+             Page(kind=PageKind.SEARCH, url=routes.SEARCH, template="search.html")]
     if index.config.fetch.status_page:
-        pages.append(Page(kind="sources", url=routes.SOURCES, template="sources.html"))
-    pages += [Page(kind="edition", url=routes.edition(e.day), template="edition.html",
+        pages.append(Page(kind=PageKind.SOURCES, url=routes.SOURCES, template="sources.html"))
+    pages += [Page(kind=PageKind.EDITION, url=routes.edition(e.day), template="edition.html",
                    key=e.day.isoformat()) for e in index.editions]
     months = sorted({(e.day.year, e.day.month) for e in index.editions})
-    pages += [Page(kind="month", url=routes.month(y, m), template="month.html",
+    pages += [Page(kind=PageKind.MONTH, url=routes.month(y, m), template="month.html",
                    key=f"{y:04d}-{m:02d}") for y, m in months]
-    pages += [Page(kind="year", url=routes.year(y), template="year.html", key=str(y))
+    pages += [Page(kind=PageKind.YEAR, url=routes.year(y), template="year.html", key=str(y))
               for y in sorted({y for y, _ in months})]
-    for kind, template in LISTING_KINDS.items():
-        pages.append(Page(kind=f"{kind}-index", url=f"{kind}/", template="terms.html", key=kind))
+    for kind, listed in LISTING_KINDS.items():
+        pages.append(Page(kind=listed.terms, url=routes.terms(kind), template="terms.html",
+                          key=kind))
         for listing in index.listings[kind]:
             count = max(1, ceil(len(listing.urls) / index.config.page_size))
-            pages += [Page(kind=kind, url=routes.listing(kind, listing.term.key, n),
-                           template=template, key=listing.term.key, number=n, count=count)
-                      for n in range(1, count + 1)]
-    pages += [Page(kind="article", url=url, template="article.html", key=url)
+            pages += [Page(kind=listed.listing, url=routes.listing(kind, listing.term.key, n),
+                           template=listed.template, key=listing.term.key, number=n,
+                           count=count) for n in range(1, count + 1)]
+    pages += [Page(kind=PageKind.ARTICLE, url=url, template="article.html", key=url)
               for url in index.urls]
     return pages + _file_pages(index, html_count=len(pages) - 1)
 
 
 def _file_pages(index: Index, html_count: int) -> list[Page]:
     config = index.config
-    pages = [Page(kind="robots", url="robots.txt", template=""),
-             Page(kind="nojekyll", url=".nojekyll", template="")]
-    pages += [Page(kind="sitemap", url=url, template="", key=str(n))
+    pages = [Page(kind=PageKind.ROBOTS, url=routes.ROBOTS, template=""),
+             Page(kind=PageKind.NOJEKYLL, url=routes.NOJEKYLL, template="")]
+    pages += [Page(kind=PageKind.SITEMAP, url=url, template="", key=str(n))
               for n, url in enumerate(feeds.sitemap_urls(html_count))]
     if config.cname:
-        pages.append(Page(kind="cname", url="CNAME", template=""))
+        pages.append(Page(kind=PageKind.CNAME, url=routes.CNAME, template=""))
     if config.feeds:
         for kind in routes.FEED_FILES:
-            pages.append(Page(kind="feed", url=routes.feed(kind), template="", key=kind))
-            pages += [Page(kind="feed", url=routes.feed(kind, item.term.key), template="",
+            pages.append(Page(kind=PageKind.FEED, url=routes.feed(kind), template="", key=kind))
+            pages += [Page(kind=PageKind.FEED, url=routes.feed(kind, item.term.key), template="",
                            key=f"{kind}:{item.term.key}") for item in index.listings["sections"]]
     return pages
 
@@ -198,7 +213,7 @@ class Renderer:
         """Page -> the variables its template receives (documented in the README)."""
         index, config = self.index, self.index.config
         base = config.base_path
-        if page.kind == "404":
+        if page.kind == PageKind.NOT_FOUND:
             def link(url: str) -> str:
                 return base + routes.href(url)
         else:
@@ -208,7 +223,7 @@ class Renderer:
             "site": self.site, "config": config, "extra": config.extra, "page": page,
             "link": link, "url_of": routes, "lang": config.language,
             # What link() puts before a site URL: a cache key for fragments full of links.
-            "root": base if page.kind == "404" else routes.root_prefix(page.url),
+            "root": base if page.kind == PageKind.NOT_FOUND else routes.root_prefix(page.url),
             # Absolute when base_url is; else under the base path, which browsers resolve.
             "canonical": routes.absolute(page.url, config.base_url)
             if config.has_absolute_base else config.base_path + routes.href(page.url),
@@ -217,7 +232,7 @@ class Renderer:
             "feeds": config.feeds,
         }
         context.update(self._own_context(page, self.story))
-        if page.kind == "article":
+        if page.kind == PageKind.ARTICLE:
             context["json_ld"] = news_article(context["story"], index.config)
         return context
 

@@ -18,6 +18,10 @@ TAGS = "tags/"
 OUTLETS = "outlets/"
 SEARCH = "search/"
 FEED_FILES = {"atom": "atom.xml", "rss": "rss.xml", "json": "feed.json"}
+ROBOTS = "robots.txt"
+NOJEKYLL = ".nojekyll"  # tells GitHub Pages not to run Jekyll
+CNAME = "CNAME"
+SITEMAP = "sitemap.xml"  # the sitemap, or the index of its parts when it needs several
 
 
 def edition(day: date) -> str:
@@ -36,6 +40,11 @@ def article(day: date, slug: str) -> str:
     return f"{edition(day)}{slug}/"
 
 
+def terms(kind: str) -> str:
+    """'sections'|'tags'|'outlets' -> the URL of the page listing every such term."""
+    return f"{kind}/"
+
+
 def listing(kind: str, key: str, number: int = 1) -> str:
     """('sections'|'tags'|'outlets', key, page number) -> its URL."""
     base = f"{kind}/{key}/"
@@ -46,6 +55,11 @@ def feed(kind: str, section_key: str | None = None) -> str:
     """('atom'|'rss'|'json', optional section key) -> the feed's URL."""
     prefix = f"sections/{section_key}/" if section_key else ""
     return prefix + FEED_FILES[kind]
+
+
+def sitemap_part(number: int) -> str:
+    """1, 2 … -> the URL of that part of a sitemap too large for one file."""
+    return f"sitemap-{number}.xml"
 
 
 def output_path(url: str) -> str:
