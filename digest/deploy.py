@@ -27,7 +27,7 @@ class Deployment:
     url_from: str  # where that URL came from
 
 
-def _run_git(project: Path, *args: str) -> subprocess.CompletedProcess:
+def _run_git(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
     try:
         return subprocess.run(["git", *args], cwd=project, capture_output=True, text=True)
     except FileNotFoundError:

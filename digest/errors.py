@@ -98,7 +98,7 @@ def _place(exc: Exception, project: Path) -> str | None:
     return None
 
 
-def _shown(filename: str | os.PathLike, project: Path) -> str:
+def _shown(filename: str | os.PathLike[str], project: Path) -> str:
     try:
         return Path(filename).resolve().relative_to(project).as_posix()
     except (ValueError, OSError):

@@ -52,7 +52,7 @@ class Table:
 
 def fill(text: str, values: dict[str, object], key: str = "", home: str = "") -> str:
     """'{count}일' and {'count': 3} -> '3일'; '{month:02d}' pads with zeros, as search.js does."""
-    def one(match: re.Match) -> str:
+    def one(match: re.Match[str]) -> str:
         name, width = match.group(1), match.group(2)
         if name not in values:
             raise jinja2.UndefinedError(f"{home}: {key!r} uses {{{name}}}, which is not given "

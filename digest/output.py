@@ -17,7 +17,7 @@ import marshal
 import os
 import shutil
 from collections.abc import Iterator, Mapping, Set
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -98,7 +98,7 @@ class Publication:
         self.out = out.absolute()
         self.hashes: dict[str, str] = {}
         self.written = 0
-        self._pending: list = []
+        self._pending: list[Future[None]] = []
         self._writers = ThreadPoolExecutor(WRITERS)
         with _as_output_error(self.out):
             _recover(self.out)

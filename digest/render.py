@@ -313,7 +313,7 @@ class Renderer:
         }
 
 
-def _flatten(value: Any, parts: list[str]) -> None:
+def _flatten(value: object, parts: list[str]) -> None:
     """Append a stable text form of a template context (of stand-ins) to `parts`."""
     if isinstance(value, str):
         parts.append(value)

@@ -16,7 +16,7 @@ _CJK_RUN = re.compile(f"[{_CJK_RANGES}]+")
 
 
 @functools.cache
-def _latin_word() -> re.Pattern:
+def _latin_word() -> re.Pattern[str]:
     return re.compile(f"[^\\W{_CJK_RANGES}]+")  # compiled on first use: it takes ~5 ms
 
 

@@ -38,7 +38,7 @@ class _Run:
     client: Client
     config: Config
     now: datetime
-    validators: dict = field(default_factory=dict)
+    validators: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
 
 
 def bring(source: SourceConfig, before: SourceState | None, memory: FetchState,

@@ -12,7 +12,7 @@ import json
 from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TypedDict, Unpack
+from typing import Any, TypedDict, Unpack
 
 STATE_FILE = ".digest/fetch-state.json"
 VERSION = 1
@@ -118,7 +118,7 @@ def _damaged(exc: Exception) -> str:
             "source is fetched in full, and articles already in content/ stay as they are")
 
 
-def _decode(raw: dict) -> FetchState:
+def _decode(raw: dict[str, Any]) -> FetchState:
     if raw.get("version") != VERSION:
         raise ValueError(f"version {raw.get('version')!r}")
     sources = {url: _source(value) for url, value in raw["sources"].items()}
@@ -127,7 +127,7 @@ def _decode(raw: dict) -> FetchState:
     return FetchState(sources=sources, seen=seen)
 
 
-def _source(value: dict) -> SourceState:
+def _source(value: dict[str, Any]) -> SourceState:
     times = {k: _time(value[k]) if value.get(k) else None
              for k in ("checked", "failing_since", "next_due")}
     validators = {url: (pair[0], pair[1]) for url, pair in value.get("validators", {}).items()}

@@ -51,7 +51,7 @@ def _label(raw: str | None) -> str | None:
     return raw.replace(" ", "") if raw else None
 
 
-def _moment(match: re.Match, tz: timezone) -> datetime | None:
+def _moment(match: re.Match[str], tz: timezone) -> datetime | None:
     hour = int(match.group("hour") or 0)
     minute = int(match.group("minute") or 0)
     ampm = (match.group("ampm") or "").lower()
@@ -71,7 +71,7 @@ _NAME = r"[가-힣]{2,4}"
 _ROLE = r"(?:선임기자|수석기자|객원기자|기자|특파원|논설위원|위원|칼럼니스트|PD|앵커|리포터)"
 HANGUL_RE = re.compile(r"[가-힣]")
 EMAIL_RE = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
-BYLINE_RULES: tuple[tuple[str, re.Pattern], ...] = (
+BYLINE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     # [서울=뉴스핌] 김지나 기자 =   (서울=연합뉴스) 홍길동 특파원 =   [서울=뉴시스]홍길동 기자 =
     ("bracket-dateline-outlet", re.compile(
         rf"^\s*[\[(【]\s*(?P<dateline>[가-힣A-Za-z ]{{1,12}}?)\s*=\s*"
@@ -91,7 +91,7 @@ _EMAIL_TAIL = rf"\s*[(\[]?\s*(?P<email>{EMAIL_RE.pattern})?\s*[)\]]?"
 # Bylines that close a body, each needing a role, an outlet or an e-mail beside the name:
 # "순천 홍길동 기자 hong@x.com", "(SBS연예뉴스 홍길동 기자)", "[홍길동 MBN스타 기자]",
 # "연합뉴스TV 홍길동입니다.", "홍길동 기자입니다.", "YTN 홍길동 (hong@ytn.co.kr)".
-CLOSING_BYLINE_RULES: tuple[tuple[str, re.Pattern], ...] = (
+CLOSING_BYLINE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("closing name-role", re.compile(
         rf"(?:^|[\s.(\[])(?:{_OUTLETISH}\s*)?(?P<names>{_NAME})\s*(?:{_OUTLETISH}\s*)?{_ROLE}"
         rf"(?:입니다\.?)?\s*[)\]]?{_EMAIL_TAIL}\s*$")),
