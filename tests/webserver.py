@@ -110,14 +110,14 @@ class WebServer:
 
     @property
     def seen(self) -> list[Seen]:
-        """The requests so far, in the order they ended, once those under way are recorded
-        (a client can have its answer before the handler is done)."""
+        """The requests so far, in the order they began, once those under way are recorded
+        (a client can have its answer, and ask again, before the handler is done)."""
         with self._done:
             self._done.wait_for(lambda: self._in_flight == 0, timeout=10)
-            return list(self._seen)
+            return sorted(self._seen, key=lambda seen: seen.start)
 
     def paths(self) -> list[str]:
-        """The paths asked so far, in the order their answers ended."""
+        """The paths asked so far, in the order they were asked."""
         return [seen.path for seen in self.seen]
 
     def ask(self, path: str) -> int:
