@@ -21,6 +21,7 @@
                      "\uC744", "\uB97C", "\uC5D0", "\uB85C", "\uC758", "\uB3C4", "\uC640",
                      "\uACFC"];
   const SECTION_MARK = "§";
+  const EXACT_BONUS = 0.2;
 
   // A word -> its index terms: the syllable pairs of a Hangul run, else the word itself.
   function termsOf(word) {
@@ -147,16 +148,24 @@
     return matched;
   }
 
-  // The words -> Map doc -> score of the documents matching every word (a word: any form).
+  // A word's forms -> Map doc -> score: the stem's score (or the word's, without a stem), a
+  // bonus where the word is there as typed. (A bonus, not a tier: the stem in a title must
+  // still outrank the exact form in passing, as with the stem and the title's other word.)
+  function matchWord(forms, found, index, lengths) {
+    const matched = matchForm(forms[forms.length - 1], found, index, lengths);
+    if (forms.length > 1) {
+      for (const doc of matchForm(forms[0], found, index, lengths).keys()) {
+        if (matched.has(doc)) matched.set(doc, matched.get(doc) * (1 + EXACT_BONUS));
+      }
+    }
+    return matched;
+  }
+
+  // The words -> Map doc -> score of the documents matching every word.
   function matchAll(words, found, index, lengths) {
     let matched = null;
     for (const forms of words) {
-      const best = new Map();
-      for (const form of forms) {
-        for (const [doc, score] of matchForm(form, found, index, lengths)) {
-          if (!(best.get(doc) >= score)) best.set(doc, score);
-        }
-      }
+      const best = matchWord(forms, found, index, lengths);
       if (matched === null) { matched = best; continue; }
       const next = new Map();
       for (const [doc, score] of matched) if (best.has(doc)) next.set(doc, score + best.get(doc));
