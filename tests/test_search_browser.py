@@ -218,3 +218,16 @@ def test_in_excerpt_mode_the_search_setting_decides_what_is_searchable(
         assert titles(search(context, url, "평범한")) == ["긴 기사"]
     finally:
         server.shutdown()
+
+
+def test_a_search_fetches_nothing_but_the_sites_own_files_under_its_sub_path(demo, context):
+    page = context.new_page()
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto(demo + "search/?q=" + quote("원팀 민원"))
+    page.wait_for_selector("#search-results li", timeout=15_000)
+    page.wait_for_load_state("networkidle")
+    page.close()
+    index = [url for url in requested if "/search-index/" in url]
+    assert index and all(url.startswith(demo) for url in requested)  # works offline
+    assert len(index) <= 6  # the manifest, the lengths, two shards, the result's document
