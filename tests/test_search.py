@@ -139,3 +139,16 @@ def test_the_manifest_holds_the_days_and_the_shard_count():
     assert manifest["days"] == [["2026-11-19", 70]]
     assert zlib.decompress(made.files[INDEX_FOLDER + "lengths.bin"], wbits=31) == bytes(
         [quantize(2)] * 70)
+
+
+def test_an_index_whose_old_records_are_gone_is_made_anew():
+    docs = {f"d{n}/": "정부 경제 전자" for n in range(80)}
+    first = index_of(docs)
+    edited = {**docs, "d7/": "두루미"}
+    old_key = f"k-d7/-{hash(docs['d7/'])}"
+    kept = RECORDS.pop(old_key)
+    try:
+        made = index_of(edited, first.state, dict(first.new_shards))
+    finally:
+        RECORDS[old_key] = kept
+    assert made.files == index_of(edited).files and not made.unchanged

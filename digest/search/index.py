@@ -112,7 +112,10 @@ def _patched(previous: IndexState, docs: list[Doc], records: Records,
     cuts: dict[str, int] = {}
     lengths, files = bytearray(previous.lengths[:same]), {}
     gone = [old[doc][1] for doc in edited] + [key for _, key, _ in old[same:]]
-    before = dict(zip(gone, _records(records, gone), strict=True))
+    try:
+        before = dict(zip(gone, _records(records, gone), strict=True))
+    except KeyError:  # the record of a story no longer listed is gone from the store
+        raise Rebuild from None
     fresh = [docs[doc][1] for doc in edited]
     after = dict(zip(fresh, _records(records, fresh), strict=True))
     for doc in edited:
