@@ -12,7 +12,7 @@ changed (a push that touches no input, or a re-run); one after an article got a 
 paragraph (this run also makes the twin tree, once after a cold build, see README); and the
 run after it, with another edit, whose restored cache holds the twin. Each build runs in its
 own process; the report gives its wall time and its CPU time (user and system, with its
-workers and Pagefind), medians over the runs, and the articles it parsed, the pages it rendered
+workers), medians over the runs, and the articles it parsed, the pages it rendered
 and the files it wrote.
 """
 

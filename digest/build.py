@@ -57,6 +57,7 @@ from digest.output import (
 from digest.parallel import default_jobs, map_ordered
 from digest.render import PAGE_TEMPLATES, Renderer, plan, site_fingerprint
 from digest.routes import output_path
+from digest.search.index import IndexState
 from digest.templates import load_all, make_environment, theme_dir
 
 
@@ -72,7 +73,7 @@ class BuildOptions:
     jobs: int = field(default_factory=default_jobs)
     now: datetime | None = None
     write: bool = True  # False: keep the site in memory only (the preview serves it so)
-    search: bool = True  # build the Pagefind search index
+    search: bool = True  # build the search index
     cache: bool = True  # with write: remember parsed content and page keys in .digest-cache/
 
 
@@ -263,21 +264,11 @@ class Builder:
             else:
                 done, reused = {}, {output_path(p.url) for p in pages}
                 shown_in = state.get("shown_in", {})
-            search_paths, search_key = set(), None
+            search_paths, search_state = set(), None
             if options.search:
-                search_key = _search_key(config_part, index, key_of)
-                if search_key == state.get("search_key") and (
-                        search_files or self._output_unchanged(state)):
-                    # the same records as the last build: its index, in memory or in site/
-                    search_paths = set() if search_files else set(state["search"])
-                elif changed & {CONFIG, CONTENT} or not (search_files or state.get("search")):
-                    with step("search"):
-                        from digest.search import index_files  # only when searched
-
-                        search_files = index_files(self._search_records(index, key_of, fetch),
-                                                   config.language)
-                elif not search_files:
-                    search_paths = set(state["search"])
+                with step("search"):
+                    search_files, search_paths, search_state = self._search(
+                        state, _search_docs(index, key_of), fetch, config)
             rendered = {}
             if self.cache_dir is None:  # in memory: the pages this build plans, none older
                 planned = {output_path(p.url) for p in pages}
@@ -304,15 +295,15 @@ class Builder:
                                                  future=options.future)
             if CONTENT in changed else state.get("next_reveal"),
             "diagnostics": pack_problems((*diagnostics, *template_warnings, *address)),
-            "search": sorted(search_paths or (search_files if options.search else ())),
-            "search_key": search_key,
+            "search_index": search_state.pack() if search_state else None,
             "index": pack_index(index, key_of), "shown_in": dict(shown_in),
             "templates": templates_part, "collisions": pack_problems(collisions),
             "template_warnings": pack_problems(template_warnings),
         }
         with step("cache"):  # the Stories went into the store as they were parsed
             template_warnings = [*template_warnings, *self._remember(
-                new_state, {}, new_rows, {key for _, key in sources.values()})]
+                new_state, {}, new_rows, {key for _, key in sources.values()}
+                | set(search_state.shards if search_state else ()))]
         self.state, self.config, self.index, self.env = new_state, config, index, env
         self.diagnostics, self.pages, self.rendered = diagnostics, pages, rendered
         self.files = files if self.cache_dir is None else {}
@@ -353,13 +344,13 @@ class Builder:
                                report=WriteReport(written=0, removed=0, unchanged=pages,
                                                   swapped=False),
                                timings=(), out=self.out)
-        if options.search or not _pages_can_be_reused(options.project / "templates"):
-            return None  # the search index is rebuilt from every story; or every page may change
+        if not _pages_can_be_reused(options.project / "templates"):
+            return None  # every page may change
         with step("edits"):
-            return self._rerender_edits(state, stamps, stale)
+            return self._rerender_edits(state, stamps, stale, step)
 
-    def _rerender_edits(self, state: dict[str, Any], stamps: dict,
-                        stale: list[str]) -> BuildResult | None:
+    def _rerender_edits(self, state: dict[str, Any], stamps: dict, stale: list[str],
+                        step) -> BuildResult | None:
         """Re-render only the pages that show the edited articles, when no edit changed what
         collation sees (URL, dates, section, tags, outlet, draft): the pages, their order
         and which stories each shows are then as the last build left them."""
@@ -370,9 +361,12 @@ class Builder:
             return None
         sources, problems = dict(state["sources"]), dict(state["problems"])
         unchanged = {sources[path][1] for path in stale}  # a touched file: read, not parsed
-        results = _load_stories(stale, project, config, config_part, unchanged, 1, Progress())
+        results = _load_stories(stale, project, config, config_part, unchanged, 1, Progress(),
+                                search=options.search)
         fresh, rows, renamed, edited = {}, {}, {}, []
-        for path, (key, entry, blob, found) in zip(stale, results, strict=True):
+        self.store.put_search_records((result[0], result[4]) for result in results
+                                      if result[4] is not None)
+        for path, (key, entry, blob, found, _) in zip(stale, results, strict=True):
             old_key = sources[path][1]
             sources[path] = (_trusted(stamps[path]), key)
             if key == old_key:
@@ -407,9 +401,16 @@ class Builder:
         page_keys.update((page.url, renderer.fingerprint(page, site_part)) for page in todo)
         done = _render_pages(renderer, tuple(todo), 1, Progress())
         keep = {output_path(page.url) for page in pages} - done.keys()
+        search = IndexState.unpack(state.get("search_index"))
+        search_files, search_keep = {}, set()
+        if search is not None:
+            docs = [(url, renamed.get(key, key), day) for url, key, day in search.docs]
+            with step("search"):
+                search_files, search_keep, search = self._search(state, docs, renderer.story,
+                                                                 config)
         with build_lock(self.out.absolute()):
-            report = publish({**done, **_static_files(project)}, self.out,
-                             keep=keep | set(state["search"]))
+            report = publish({**done, **_static_files(project), **search_files}, self.out,
+                             keep=keep | search_keep)
         diagnostics = _file_problems(sources, problems)
         diagnostics += unpack_problems(state["collisions"])
         diagnostics += unpack_problems(state["template_warnings"])
@@ -418,6 +419,7 @@ class Builder:
             **state, "sources": sources, "problems": problems,
             "page_keys": page_keys, "generation": output_generation(self.out),
             "index": (urls, keys, editions, listings), "diagnostics": pack_problems(diagnostics),
+            "search_index": search.pack() if search else None,
         }, self.blobs, rows, None)
         return BuildResult(articles=len(urls), pages=len(pages), seconds=0.0,
                            diagnostics=tuple(diagnostics), report=report, timings=(),
@@ -484,10 +486,10 @@ class Builder:
         progress.stage("reading", len(stale))
         results = _load_stories(stale, self.options.project, config, config_part, set(packed),
                                 self.options.jobs, progress, store=self.store,
-                                parsed=self.parsed)
+                                parsed=self.parsed, search=self.options.search)
         self.store.close()  # no database connection may be open when the render workers fork
         fresh = {}
-        for path, (key, entry, _, found) in zip(stale, results, strict=True):
+        for path, (key, entry, _, found, _) in zip(stale, results, strict=True):
             sources[path] = (_trusted(stamps[path]), key)
             if key not in packed:
                 fresh[key] = entry
@@ -528,18 +530,38 @@ class Builder:
             return {}
         return state.get("page_keys", {})
 
-    def _search_records(self, index: Index, key_of: dict[str, str], fetch) -> list:
-        """Each listed story's search record: from the store where its content was indexed
-        before (segmenting is most of the time in Python), made and stored where not."""
-        from digest.search import pack_record, records, unpack_record
+    def _search(self, state: dict[str, Any], docs: list[tuple[str, str, str]], fetch,
+                config: Config) -> tuple[dict[str, bytes], set[str], IndexState | None]:
+        """The index of these documents -> (files to write, files to keep from the output as
+        they are, its state), updated from the last build's index where that one is kept."""
+        from digest.search import index_paths, make_record, update  # only when searched
 
-        keys = [key_of[index.entries[url].path] for url in index.urls]
-        known = self.store.search_records(keys)
-        new = [(url, key) for url, key in zip(index.urls, keys, strict=True) if key not in known]
-        made = dict(zip((key for _, key in new), records(fetch(url) for url, _ in new),
-                        strict=True))
-        self.store.put_search_records((key, pack_record(record)) for key, record in made.items())
-        return [made[key] if key in made else unpack_record(known[key]) for key in keys]
+        if not docs:
+            self.search_files = {}
+            return {}, set(), None
+        url_of = {key: url for url, key, _ in docs}
+        store = self.store
+
+        def records(keys: list[str]) -> Iterator[bytes]:
+            for start in range(0, len(keys), 1000):  # a bounded share of the store in memory
+                batch = keys[start:start + 1000]
+                known = store.search_records(batch)
+                made = {key: make_record(fetch(url_of[key]), config.search)
+                        for key in batch if key not in known}
+                store.put_search_records(made.items())
+                yield from (known.get(key) or made[key] for key in batch)
+
+        kept = self.search_files if self.cache_dir is None else None
+        previous = IndexState.unpack(state.get("search_index"))
+        if previous is not None and not (kept or self._output_unchanged(state)):
+            previous = None  # its files are gone
+        made = update(previous, docs, records, lambda key: store.search_records([key]).get(key))
+        store.put_search_records(made.new_shards.items())
+        if kept is None:
+            return made.files, set(made.unchanged), made.state
+        self.search_files = {path: made.files.get(path) or kept[path]
+                             for path in index_paths(made.state)}
+        return self.search_files, set(), made.state
 
     def _output_unchanged(self, state: dict[str, Any]) -> bool:
         """Whether the output holds what the last build wrote, so its files can be kept."""
@@ -612,17 +634,12 @@ def _file_stamp(path: str) -> list:
     return [path, *trusted] if trusted else [path, "racy", time.time_ns()]
 
 
-def _search_key(config_part: str, index: Index, key_of: dict[str, str]) -> str:
-    """What the search index is made from: the config, the search engine's version, and each
-    listed story's URL and content key (its file's bytes and path, the config, digest's
-    version). Two builds with the same key index the same records."""
-    from digest.search import engine_version  # only when searched
-
-    digest = hashlib.blake2b(f"{config_part}\x00{engine_version()}".encode(), digest_size=16)
+def _search_docs(index: Index, key_of: dict[str, str]) -> list[tuple[str, str, str]]:
+    """The listed stories, oldest first, as the search index numbers them: (URL, content
+    key, ISO day)."""
     entries = index.entries
-    for url in index.urls:
-        digest.update(f"\x00{url}\x00{key_of[entries[url].path]}".encode())
-    return digest.hexdigest()
+    return [(url, key_of[entries[url].path], entries[url].day.isoformat())
+            for url in reversed(index.urls)]
 
 
 def _templates_fingerprint(project_templates: Path) -> str:
@@ -644,11 +661,13 @@ def _config_path(options: BuildOptions) -> Path | None:
 _WORKER_CONFIG: Config | None = None
 _WORKER_CONFIG_PART = ""
 _WORKER_KNOWN: set[str] = set()
+_WORKER_SEARCH = False
 
 
-def _load_one(job: tuple[str, Path]) -> tuple[str, str, Any, bytes | None, tuple]:
+def _load_one(job: tuple[str, Path]) -> tuple[str, str, Any, bytes | None, tuple,
+                                              bytes | None]:
     """(shown path, file) -> (shown path, content key, Entry, pickled Story, packed
-    problems); only the key when the content was seen before."""
+    problems, packed search record); only the key when the content was seen before."""
     shown, path = job
     try:
         size = path.stat().st_size
@@ -657,25 +676,31 @@ def _load_one(job: tuple[str, Path]) -> tuple[str, str, Any, bytes | None, tuple
         size, data = -1, None  # load_article reports why
     key = content_key(f"{size}".encode() if data is None else data, shown, _WORKER_CONFIG_PART)
     if key in _WORKER_KNOWN:
-        return shown, key, None, None, ()
+        return shown, key, None, None, (), None
     article, problems = load_article(path, shown, _WORKER_CONFIG, data)
     if article is None:
-        return shown, key, None, None, pack_problems(problems)
+        return shown, key, None, None, pack_problems(problems), None
     story = collating.make_story(article, _WORKER_CONFIG, fingerprint=key)
+    record = None
+    if _WORKER_SEARCH:  # segmenting for search is per file, so it runs in the workers too
+        from digest.search import make_record
+
+        record = make_record(story, _WORKER_CONFIG.search)
     return (shown, key, collating.entry(story), pickle.dumps(story, pickle.HIGHEST_PROTOCOL),
-            pack_problems(problems))
+            pack_problems(problems), record)
 
 
 def _load_stories(paths: list[str], project: Path, config: Config, config_part: str,
                   known: set[str], jobs: int, progress: Progress,
                   store: MemoryStore | None = None,
-                  parsed: dict[str, Story] | None = None) -> list[tuple]:
-    """Content files -> (key, Entry, pickled Story, problems) for each, in order; new Stories
-    go into `store` (and unpickled into `parsed`) as they arrive, while the other files are
-    still being parsed."""
-    global _WORKER_CONFIG, _WORKER_CONFIG_PART, _WORKER_KNOWN
+                  parsed: dict[str, Story] | None = None, search: bool = False) -> list[tuple]:
+    """Content files -> (key, Entry, pickled Story, problems, search record or None) for
+    each, in order; new Stories (and records) go into `store` (and unpickled into `parsed`) as
+    they arrive, while the other files are still being parsed."""
+    global _WORKER_CONFIG, _WORKER_CONFIG_PART, _WORKER_KNOWN, _WORKER_SEARCH
     # read by forked workers; set before they start
     _WORKER_CONFIG, _WORKER_CONFIG_PART, _WORKER_KNOWN = config, config_part, known
+    _WORKER_SEARCH = search
     jobs_list = [(shown, project / shown) for shown in paths]
     arrived: dict[str, tuple] = {}
 
@@ -683,9 +708,11 @@ def _load_stories(paths: list[str], project: Path, config: Config, config_part: 
         for shown, *result in results:
             arrived[shown] = tuple(result)
         if store is not None:
-            store.put((key, blob) for _, key, _, blob, _ in results if blob is not None)
+            store.put((key, blob) for _, key, _, blob, _, _ in results if blob is not None)
+            store.put_search_records((key, record) for _, key, _, _, _, record in results
+                                     if record is not None)
         if parsed is not None:
-            parsed.update((key, pickle.loads(blob)) for _, key, _, blob, _ in results
+            parsed.update((key, pickle.loads(blob)) for _, key, _, blob, _, _ in results
                           if blob is not None)
 
     map_ordered(_load_one, jobs_list, jobs=jobs, advance=progress.advance, on_chunk=keep)

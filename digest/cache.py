@@ -31,9 +31,10 @@ from digest.model import Index, IndexEdition, IndexListing, Story, Term
 from digest.output import exclusive
 
 CACHE_DIR = ".digest-cache"
-# content key -> pickled Story; its packed Entry; its packed search record
+# content key -> pickled Story; its packed Entry; its packed search record (and
+# "shard:" + a hash -> one gzipped shard of the search index)
 TABLES = ("story", "entry", "search")
-FORMAT = 3  # bump whenever what state.bin holds changes
+FORMAT = 4  # bump whenever what state.bin holds changes
 
 
 @functools.cache

@@ -20,6 +20,7 @@ from digest.yamlsafe import shape_problem, yaml_diagnostic
 
 CONFIG_FILE = "digest.yaml"
 PUBLISH_MODES = ("full", "excerpt")
+SEARCH_MODES = ("shown", "full")
 KOREAN_DATE_FORMAT = "{year}년 {month}월 {day}일 {hour:02d}:{minute:02d}"
 ISO_DATE_FORMAT = "{year}-{month:02d}-{day:02d} {hour:02d}:{minute:02d}"
 
@@ -56,6 +57,7 @@ class Config:
     feeds: bool = True
     feed_size: int = 50
     cname: str | None = None
+    search: str = "shown"  # in excerpt mode, what search finds: what pages show, or full text
     extra: dict[str, Any] = field(default_factory=dict)
     sources: tuple[SourceConfig, ...] = ()
     fetch: FetchConfig = FetchConfig()
@@ -87,7 +89,7 @@ def fold_name(name: str) -> str:
 _KEYS = {
     "title", "description", "base_url", "language", "timezone", "publish", "sections",
     "outlets", "page_size", "date_format", "excerpt_length", "front_page_editions", "feeds",
-    "feed_size", "cname", "extra", "sources", "fetch",
+    "feed_size", "cname", "extra", "sources", "fetch", "search",
 }
 _SECTION_KEYS = {"key", "name", "order", "aliases"}
 _OUTLET_KEYS = {"name", "aliases", "domains"}
@@ -253,6 +255,7 @@ def parse_config(data: dict, problems: list[Diagnostic], path: str = CONFIG_FILE
         feeds=check.typed(data, "feeds", bool, defaults.feeds),
         feed_size=check.positive(data, "feed_size", defaults.feed_size),
         cname=_cname(check, data),
+        search=_choice(check, data, "search", SEARCH_MODES),
         extra=check.typed(data, "extra", dict, {}),
         sources=sources,
         fetch=fetch,
@@ -294,6 +297,14 @@ def _timezone(check: _Checker, data: dict) -> ZoneInfo:
     except (ZoneInfoNotFoundError, ValueError):
         check.fail("timezone", f"unknown time zone {name!r} (use an IANA name like Asia/Seoul)")
         return ZoneInfo("Asia/Seoul")
+
+
+def _choice(check: _Checker, data: dict, key: str, choices: tuple[str, ...]) -> str:
+    value = check.typed(data, key, str, choices[0])
+    if value not in choices:
+        check.fail(key, f"expected one of {', '.join(choices)}, got {value!r}")
+        return choices[0]
+    return value
 
 
 def _publish(check: _Checker, data: dict) -> str:

@@ -200,7 +200,7 @@ def test_out_refuses_a_non_empty_directory_it_did_not_create(project, tmp_path):
     assert (empty / "index.html").is_file()
 
 
-def test_builds_are_byte_identical_outside_the_search_index(project, tmp_path):
+def test_builds_are_byte_identical_search_index_included(project, tmp_path):
     for n in range(6):
         project.article(f"a{n}", f"기사 {n}", f"2020-06-0{n + 1}T10:00:00+09:00",
                         tags="[하나, 둘]", section="경제")
@@ -208,12 +208,8 @@ def test_builds_are_byte_identical_outside_the_search_index(project, tmp_path):
     project.build(out=tmp_path / "two", jobs=2, search=True)
     trees = [{p.relative_to(tmp_path / n).as_posix(): p.read_bytes()
               for p in (tmp_path / n).rglob("*") if p.is_file()} for n in ("one", "two")]
-    index = [sorted(p for p in tree if p.startswith("pagefind/")) for tree in trees]
-    assert index[0] and len(index[0]) == len(index[1])  # Pagefind's own bytes may differ
-    # .digest-build names the generation, a hash over every file, the index's too.
-    outside = [{p: b for p, b in tree.items() if not p.startswith(("pagefind/", ".digest-build"))}
-               for tree in trees]
-    assert outside[0] == outside[1] and len(outside[0]) > 30
+    assert trees[0] == trees[1] and len(trees[0]) > 30
+    assert sum(path.startswith("search-index/") for path in trees[0]) >= 9  # 6 docs, 3 more
 
 
 def test_unchanged_files_are_not_rewritten(project):
@@ -245,7 +241,7 @@ def test_deleted_article_disappears_from_the_site(project):
 def test_config_reports_every_problem_with_key_path_and_line(tmp_path: Path):
     path = tmp_path / "digest.yaml"
     path.write_text("titel: 제목\npage_size: 0\ntimezone: Mars/Base\npublish: some\n"
-                    "sections:\n  - key: 경제 뉴스\n    nmae: 경제\n")
+                    "sections:\n  - key: 경제 뉴스\n    nmae: 경제\nsearch: all\n")
     with pytest.raises(ConfigError) as raised:
         load_config(path)
     found = [str(d) for d in raised.value.diagnostics]
@@ -256,6 +252,7 @@ def test_config_reports_every_problem_with_key_path_and_line(tmp_path: Path):
     assert any(m.startswith(f"{path}:7: sections[0].nmae: unknown key") and "'name'" in m
                for m in found)
     assert any("sections[0].key" in m and "not URL-safe" in m for m in found)
+    assert f"{path}:8: search: expected one of shown, full, got 'all'" in found
 
 
 def test_no_config_builds_with_korean_defaults(project):

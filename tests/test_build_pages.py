@@ -237,10 +237,10 @@ def test_article_json_ld_is_a_news_article_and_cannot_break_out(project):
 def test_search_index_is_built_unless_no_search(project):
     project.article("기사", "기사", "2020-06-03T10:00:00+09:00")
     project.build(search=True)
-    assert (project.site / "pagefind" / "pagefind.js").is_file()
+    assert (project.site / "search-index" / "index.json").is_file()
     assert "search.js" in project.page("search/")
     project.build(search=False)
-    assert not (project.site / "pagefind").exists()
+    assert not (project.site / "search-index").exists()
 
 
 def test_every_page_has_a_canonical_link_even_without_a_full_base_url(project):

@@ -7,6 +7,7 @@ import os
 import shutil
 import tarfile
 import time
+import zlib
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -14,10 +15,12 @@ import pytest
 
 import digest.build as build_module
 import digest.search
+import digest.search.index as search_index
 from digest.build import RACY_NS, _trusted
 from digest.cache import CACHE_DIR, cache_lock
 from digest.errors import DigestError, OutputError
 from digest.render import Renderer
+from digest.search.shards import decode_shard
 from tests.conftest import NOW, Project
 
 
@@ -303,33 +306,28 @@ def test_a_fresh_checkout_with_the_cache_restored_parses_and_renders_only_the_ed
     assert 0 < cached["rendered"] < counted["rendered"] / 2
 
 
-def test_a_fresh_checkout_indexes_for_search_only_when_a_story_changed(project, tmp_path,
-                                                                        monkeypatch):
+def test_a_fresh_checkout_indexes_for_search_only_what_changed(project, tmp_path, monkeypatch):
     project.build(search=True)
     before = tree(project.site)
-    indexed, segmented = [], []
-    index_files, records = digest.search.index_files, digest.search.records
-    monkeypatch.setattr(digest.search, "index_files",
-                        lambda found, language: indexed.append(found) or index_files(found,
-                                                                                     language))
-    monkeypatch.setattr(digest.search, "records",
-                        lambda stories: records(_seen(stories, segmented)))
+    segmented, encoded = [], []
+    make_record, encode_shard = digest.search.make_record, search_index.encode_shard
+    monkeypatch.setattr(digest.search, "make_record",
+                        lambda story, mode: segmented.append(story.title) or make_record(story,
+                                                                                         mode))
+    monkeypatch.setattr(search_index, "encode_shard",
+                        lambda entries: encoded.append(sorted(entries)) or encode_shard(entries))
     checkout = fresh_checkout(project, tmp_path / "checkout")
     checkout.build(search=True)
-    assert not indexed and tree(checkout.site) == before  # the index of the same records, kept
-    checkout.article("a3", "기사 3", "2026-11-13T09:00:00+09:00", body="검색될 새 낱말 두루미")
+    assert not segmented and not encoded and tree(checkout.site) == before  # kept as it was
+    checkout.article("a3", "기사 3", "2026-11-13T09:00:00+09:00", section="경제", tags="[공통]",
+                     body="검색될 새 낱말 두루미")
     checkout.build(search=True)
-    assert [story.title for story in segmented] == ["기사 3"]  # the others' records are kept
-    checkout.build(out=tmp_path / "cold", cache=False, search=True)
-    cached, cold = indexed
-    assert cached == cold and any(digest.search.segment("두루미") in r.content for r in cached)
-
-
-def _seen(stories, into: list) -> list:
-    """The stories, noted in `into` as they pass."""
-    stories = list(stories)
-    into.extend(stories)
-    return stories
+    assert segmented == ["기사 3"]  # the others' records are kept
+    assert len(encoded) == 1 and "두루" in encoded[0]  # the one shard holding its new words
+    cached = tree(checkout.site)
+    assert cached == cold_tree(checkout, tmp_path, search=True)
+    shard = decode_shard(zlib.decompress(cached["search-index/s/0.bin"], wbits=31))
+    assert {"두루", "루미"} <= shard.keys()
 
 
 def test_strict_fails_on_a_known_bad_file_even_when_nothing_changed(project):

@@ -1,6 +1,5 @@
 """A site with nothing to publish (no content, only drafts, only future articles) builds with
-search, and its search page says there is nothing to search yet; Pagefind's failures are one
-line naming what failed."""
+search, and its search page says there is nothing to search yet."""
 
 from __future__ import annotations
 
@@ -14,8 +13,6 @@ from pathlib import Path
 
 import pytest
 
-from digest.errors import DigestError
-from digest.search import Record, index_files
 from tests.conftest import REPO, Project, _QuietHandler
 
 NOTHING = {
@@ -48,7 +45,7 @@ def test_a_site_with_nothing_to_publish_builds_with_search(tmp_path, kind):
     assert "Traceback" not in done.stdout + done.stderr
     search = project.page("search/")
     assert "아직 검색할 기사가 없습니다." in search and "search.js" not in search
-    assert not (project.site / "pagefind").exists()
+    assert not (project.site / "search-index").exists()
     assert "아직 기사가 없습니다." in project.page("")
 
 
@@ -58,7 +55,7 @@ def test_articles_after_an_empty_build_bring_the_search_back(tmp_path):
     project.article("a", "첫 기사", "2026-11-19T09:00:00+09:00")
     assert digest_cli(project.root, "build").returncode == 0
     assert "search.js" in project.page("search/")
-    assert (project.site / "pagefind" / "pagefind.js").is_file()
+    assert (project.site / "search-index" / "index.json").is_file()
 
 
 @pytest.mark.parametrize(("language", "message"), [("ko", "아직 검색할 기사가 없습니다."),
@@ -86,41 +83,3 @@ def test_the_search_page_of_an_empty_site_says_so_in_chromium(tmp_path, browser,
     finally:
         context.close()
         server.shutdown()
-
-
-def test_a_missing_pagefind_binary_is_one_line_naming_it(tmp_path):
-    project = Project(tmp_path / "p")
-    project.article("a", "기사", "2026-11-19T09:00:00+09:00")
-    done = digest_cli(project.root, "build", PAGEFIND_BINARY_PATH=str(tmp_path / "no-such"))
-    assert done.returncode == 1
-    assert "Traceback" not in done.stdout + done.stderr
-    lines = [line for line in done.stderr.splitlines() if "search index" in line]
-    assert len(lines) == 1 and f"cannot run {tmp_path / 'no-such'}" in lines[0]
-
-
-def test_pagefind_failing_is_one_line_with_its_exit_code_and_message(tmp_path, monkeypatch):
-    fake = tmp_path / "pagefind"
-    fake.write_text("#!/bin/sh\necho 'first line of the reason' >&2\necho more >&2\nexit 3\n")
-    fake.chmod(0o755)
-    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(fake))
-    record = Record(url="a/", content="x", meta={}, filters={}, sort={})
-    with pytest.raises(DigestError) as raised:
-        index_files([record], "ko")
-    assert str(raised.value) == (f"search index: {fake} failed (exit 3): first line of the "
-                                 "reason (--no-search builds without it)")
-
-
-def test_no_records_need_no_pagefind(monkeypatch):
-    monkeypatch.setenv("PAGEFIND_BINARY_PATH", "/no/such/pagefind")
-    assert index_files([], "ko") == {}
-
-
-def test_no_pagefind_installed_is_one_line_saying_how_to_install_it(monkeypatch):
-    import pagefind.service
-
-    monkeypatch.setattr(pagefind.service, "get_executable", lambda: None)
-    record = Record(url="a/", content="x", meta={}, filters={}, sort={})
-    with pytest.raises(DigestError) as raised:
-        index_files([record], "ko")
-    assert str(raised.value).startswith("search index: the pagefind binary is missing: pip "
-                                        "install 'pagefind[extended]'")

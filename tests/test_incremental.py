@@ -1,7 +1,9 @@
-"""A Builder rebuilds to the same bytes as a cold build, re-rendering only what changed."""
+"""A Builder rebuilds to the same bytes as a cold build (search index included), re-rendering
+only what changed."""
 
 from __future__ import annotations
 
+import zlib
 from pathlib import Path
 
 import pytest
@@ -23,7 +25,7 @@ def setup(tmp_path: Path, monkeypatch):
     for n in range(6):
         project.article(f"a{n}", f"기사 {n}", f"2026-11-1{n}T09:00:00+09:00",
                         section="경제" if n % 2 else "사회", tags="[공통]")
-    builder = Builder(BuildOptions(project=project.root, jobs=1, now=NOW, search=False))
+    builder = Builder(BuildOptions(project=project.root, jobs=1, now=NOW))
     builder.build()
     rendered: list[str] = []
     real = Renderer.render
@@ -34,7 +36,7 @@ def setup(tmp_path: Path, monkeypatch):
 
 def cold_build(project: Project, tmp_path: Path) -> dict[str, bytes]:
     out = tmp_path / "cold"
-    Builder(BuildOptions(project=project.root, jobs=1, now=NOW, out=out, search=False)).build()
+    Builder(BuildOptions(project=project.root, jobs=1, now=NOW, out=out, cache=False)).build()
     return tree(out)
 
 
@@ -110,3 +112,34 @@ def test_a_deleted_article_disappears_everywhere(setup, tmp_path):
     builder.build(frozenset({CONTENT}))
     assert all("기사 3" not in p.read_text() for p in project.site.rglob("*.html"))
     assert tree(project.site) == cold_build(project, tmp_path)
+
+
+def test_a_body_edit_in_a_new_process_takes_the_edit_path_with_search(setup, tmp_path):
+    project, builder, rendered = setup
+    project.article("a3", "기사 3", "2026-11-13T09:00:00+09:00", section="경제", tags="[공통]",
+                    body="두루미가 날아왔습니다.")
+    result = Builder(BuildOptions(project=project.root, jobs=1, now=NOW)).build()
+    assert sorted(name for name, _ in result.timings) == ["check", "edits", "search"]
+    assert "2026/11/13/a3/" in rendered and len(html_pages(rendered)) < len(builder.pages) / 2
+    site = tree(project.site)
+    assert site == cold_build(project, tmp_path)
+    assert "두루미" in zlib.decompress(site["search-index/d/3.bin"], wbits=31).decode()
+
+
+def test_a_new_day_appends_to_the_index(setup, tmp_path):
+    project, builder, _ = setup
+    for n in range(3):
+        project.article(f"b{n}", f"새날 {n}", f"2026-11-17T0{n}:00:00+09:00", section="사회")
+    builder.build(frozenset({CONTENT}))
+    site = tree(project.site)
+    assert site == cold_build(project, tmp_path)
+    assert "새날 2" in zlib.decompress(site["search-index/d/8.bin"], wbits=31).decode()
+
+
+def test_an_older_article_renumbers_the_index_as_a_cold_build_would(setup, tmp_path):
+    project, builder, _ = setup
+    project.article("old", "옛 기사", "2026-11-01T09:00:00+09:00", section="사회")
+    builder.build(frozenset({CONTENT}))
+    site = tree(project.site)
+    assert site == cold_build(project, tmp_path)
+    assert "옛 기사" in zlib.decompress(site["search-index/d/0.bin"], wbits=31).decode()

@@ -121,11 +121,6 @@ CASES = [
          {"content/x.md": GOOD, "taken": "a file"}, code=1, says=("taken",)),
     Case("symlink loop", BUILD, {"content/y.md": GOOD}, says=("content/x.md",)),
     # missing tools
-    Case("no pagefind", ("build",), {"content/x.md": GOOD,
-                                     "shadow/pagefind/__init__.py": "",
-                                     "shadow/pagefind/service.py":
-                                         "def get_executable():\n    return None\n"},
-         code=1, says=("pagefind",), env={"PYTHONPATH": "shadow"}),
     Case("no git", ("deploy",), {"content/x.md": GOOD}, code=1, says=("git",),
          env={"PATH": "/nonexistent"}),
     # the other commands

@@ -9,7 +9,7 @@ from urllib.parse import quote
 
 import pytest
 
-from tests.conftest import SHARED, serve_built
+from tests.conftest import SHARED, Project, serve_built
 
 GENERATOR = SHARED / "bench" / "gen_corpus.py"
 
@@ -135,3 +135,99 @@ def test_generated_corpus_queries_find_every_article_with_the_words(corpus, cont
     assert set(titles(results)) >= expected
     for result in results:
         assert result["marks"], result  # the hit is shown, highlighted
+
+
+# A small site for what the issue lists: particles, words found nowhere, ranking, sorting.
+FORMS = {
+    "exact": ("원팀은 이렇게 출범했다", "2026-11-01", "원팀은 동맹을 맺었다."),
+    "stem": ("원팀 소식", "2026-11-20", "원팀 동맹이 커졌다."),
+    "nation": ("대한민국 경제 전망", "2026-11-02", "대한민국 경제가 자랐다. AI 투자가 늘었다."),
+    "soup": ("국 한 그릇", "2026-11-03", "정 많은 식당에서 국 한 그릇을 먹었다. AI 로봇이 날랐다."),
+    "about": ("미국 정부 예산안 발표", "2026-10-01",
+              "미국 정부는 새 예산안을 내놓았다. 미국 정부 부처가 반겼다."),
+    **{f"mention{n}": (f"시장 소식 {n}", f"2026-11-{10 + n}",
+                       "시장은 조용했다. 미국 쪽 말로는 정부 일이다.") for n in range(4)},
+}
+
+
+@pytest.fixture(scope="module")
+def forms(tmp_path_factory):
+    root = tmp_path_factory.mktemp("search-forms")
+    project = Project(root / "project")
+    project.config("publish: full\n")
+    for name, (title, day, body) in FORMS.items():
+        project.article(name, title, f"{day}T09:00:00+09:00", body=body, section="사회")
+    url, server = serve_built(project.root, root / "www")
+    yield url
+    server.shutdown()
+
+
+def test_a_word_with_a_particle_finds_its_stem_and_the_exact_form_ranks_first(forms, context):
+    assert titles(search(context, forms, "원팀은")) == ["원팀은 이렇게 출범했다", "원팀 소식"]
+    assert titles(search(context, forms, "원팀은 동맹")) == ["원팀은 이렇게 출범했다", "원팀 소식"]
+    [nation] = search(context, forms, "대한민국의")
+    assert nation["title"] == "대한민국 경제 전망" and "대한민국" in nation["marks"]
+
+
+def test_a_two_syllable_word_ending_like_a_particle_stays_whole(forms, context):
+    assert titles(search(context, forms, "국가")) == []  # not 국: one syllable would remain
+    assert titles(search(context, forms, "정도")) == []  # not 정
+
+
+def test_a_word_found_nowhere_gives_no_results(forms, context):
+    assert len(search(context, forms, "AI")) == 2
+    assert titles(search(context, forms, "AI 원뮤온팀")) == []
+    assert titles(search(context, forms, "원팀 쿼크뮤온")) == []
+
+
+def test_results_are_ranked_by_relevance_or_newest_first(forms, context):
+    ranked = titles(search(context, forms, "미국 정부"))
+    assert ranked[0] == "미국 정부 예산안 발표" and len(ranked) == 5  # the oldest, first
+    newest = titles(search(context, forms, "미국 정부", sort="date"))
+    assert newest == [f"시장 소식 {n}" for n in (3, 2, 1, 0)] + ["미국 정부 예산안 발표"]
+
+
+def test_the_order_is_a_choice_on_the_search_page(forms, context):
+    page = context.new_page()
+    page.goto(forms + "search/?q=" + quote("미국 정부"))
+    page.wait_for_selector("#search-results li", timeout=15_000)
+    page.select_option("#search-sort", "date")
+    page.click(".search-form button[type=submit]")
+    page.wait_for_url("**sort=date**")
+    page.wait_for_selector("#search-results li", timeout=15_000)
+    assert page.inner_text("#search-results li .headline") == "시장 소식 3"
+    page.close()
+
+
+DEEP = "\n\n".join([*(f"{n}번째 문단은 평범한 이야기를 담았다." for n in range(1, 7)),
+                    "일곱째 문단에만 두루미가 나온다."])
+
+
+@pytest.mark.parametrize(("setting", "found"), [("", False), ("search: shown\n", False),
+                                                ("search: full\n", True)])
+def test_in_excerpt_mode_the_search_setting_decides_what_is_searchable(
+        tmp_path, context, setting, found):
+    project = Project(tmp_path / "project")
+    project.config(f"publish: excerpt\nexcerpt_length: 40\n{setting}")
+    project.article("deep", "긴 기사", "2026-11-19T09:00:00+09:00", body=DEEP)
+    url, server = serve_built(project.root, tmp_path / "www")
+    try:
+        results = search(context, url, "두루미")
+        assert titles(results) == (["긴 기사"] if found else [])
+        assert all("두루미" not in r["excerpt"] for r in results)  # only what the page shows
+        assert titles(search(context, url, "평범한")) == ["긴 기사"]
+    finally:
+        server.shutdown()
+
+
+def test_a_search_fetches_nothing_but_the_sites_own_files_under_its_sub_path(demo, context):
+    page = context.new_page()
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto(demo + "search/?q=" + quote("원팀 민원"))
+    page.wait_for_selector("#search-results li", timeout=15_000)
+    page.wait_for_load_state("networkidle")
+    page.close()
+    index = [url for url in requested if "/search-index/" in url]
+    assert index and all(url.startswith(demo) for url in requested)  # works offline
+    assert len(index) <= 6  # the manifest, the lengths, two shards, the result's document

@@ -207,7 +207,7 @@ def test_port_in_use_is_a_clear_error(preview):
 @pytest.mark.parametrize("name, kind", [
     ("index.html", "text/html; charset=utf-8"), ("static/app.js", "text/javascript"),
     ("static/x.css", "text/css"), ("atom.xml", "application/xml"),
-    ("feed.json", "application/json"), ("pagefind/wasm.ko.pagefind", "application/octet-stream"),
+    ("feed.json", "application/json"), ("search-index/s/0.bin", "application/octet-stream"),
     ("static/search.wasm", "application/wasm"), ("static/logo.png", "image/png"),
     ("static/favicon.svg", "image/svg+xml"), ("CNAME", "application/octet-stream"),
 ])
