@@ -291,7 +291,7 @@ def test_a_source_that_is_no_feed_fails_with_a_reason(news, tmp_path):
     assert source.status == "failed" and source.state.reason.startswith("not a feed")
 
 
-CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "dev"
+CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "dev"
 
 
 @pytest.mark.skipif(not (CORPUS / "manifest.json").is_file(),

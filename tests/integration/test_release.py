@@ -14,7 +14,7 @@ import yaml
 
 from digest import __version__
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 RELEASE = REPO / ".github/workflows/release.yml"
 
 

@@ -10,7 +10,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 
 from tests.conftest import Project, previewing
-from tests.test_serve_rebuild import broken_render
+from tests.integration.test_serve_rebuild import broken_render
 
 TIMEOUT = 15_000  # ms: a rebuild plus a reload, with room for a slow machine
 

@@ -17,7 +17,7 @@ from packaging.utils import canonicalize_name
 
 from digest import __version__
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 DEBIAN_PYTHON = Path("/usr/bin/python3")
 
 

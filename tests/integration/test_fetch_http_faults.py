@@ -12,7 +12,7 @@ import tracemalloc
 import pytest
 
 from digest.fetch.http import Failure
-from tests.test_fetch_http import HTML, client, moved, page
+from tests.integration.test_fetch_http import HTML, client, moved, page
 from tests.webserver import FakeTime, Reply, chunked, drip
 
 # time and size

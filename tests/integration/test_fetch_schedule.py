@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from digest.project import FETCH_WORKFLOW, WORKFLOW
-from tests.test_project import run, validate_workflow
+from tests.integration.test_project import run, validate_workflow
 
 
 def workflow(path: Path) -> dict:

@@ -19,7 +19,7 @@ import pytest
 
 from tests.conftest import Project, article_text
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 
 
 def start_serving(project: Path, *args: str) -> tuple[subprocess.Popen, str, str]:

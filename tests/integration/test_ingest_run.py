@@ -18,7 +18,7 @@ from digest.ingest import run as ingest_run
 from digest.ingest.run import IngestOptions, ingest
 from tests.conftest import NOW
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).parent.parent / "fixtures"
 PAGE = (FIXTURES / "scraped-page.txt").read_text()
 TITLE = "가람은행, 청년 전용 적금 출시...연 5% 금리"
 
@@ -243,7 +243,7 @@ def test_cli_report_json_and_exit_code(project, monkeypatch):
 def test_cli_reads_stdin(project):
     done = subprocess.run([sys.executable, "-m", "digest", "ingest", "-", "--report", "json"],
                           input=PAGE.encode(), cwd=project, capture_output=True,
-                          env={**os.environ, "PYTHONPATH": str(Path(__file__).parent.parent)})
+                          env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[2])})
     report = json.loads(done.stdout)
     assert done.returncode == 0 and report["source"] == "<stdin>"
     assert report["status"] == "written"

@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 from digest.fetch.state import STATE_FILE
-from tests.test_fetch_run import HTML, conditional, page, rss
+from tests.integration.test_fetch_run import HTML, conditional, page, rss
 from tests.webserver import Reply
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 
 
 def digest(root: Path, *args: str) -> subprocess.CompletedProcess:

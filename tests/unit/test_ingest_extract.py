@@ -14,7 +14,7 @@ from digest.ingest.read import UnreadableSource, decode, read_source
 from digest.ingest.text import extract_text
 from tests.conftest import SHARED
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).parent.parent / "fixtures"
 SEED = SHARED / "corpus" / "seed" / "newspim-2020-06-03-ai-one-team.txt"
 needs_seed = pytest.mark.skipif(not SEED.is_file(),
                                 reason=f"founding example not found at {SEED}")
