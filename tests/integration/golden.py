@@ -1,5 +1,7 @@
 """The valid fixture site and its golden snapshot: every file `digest build` writes for
-sites/valid/ (search index included), byte for byte.
+sites/valid/ (search index included), byte for byte, kept in one gzipped JSON file (a tree of
+copies would repeat the theme's static files and every page's masthead, which `duplicates`
+would then report; the test shows a unified diff of any page that differs).
 
     python3 -m tests.integration.golden            # compare a fresh build with the snapshot
     python3 -m tests.integration.golden --refresh  # replace the snapshot with a fresh build
@@ -8,7 +10,10 @@ sites/valid/ (search index included), byte for byte.
 from __future__ import annotations
 
 import argparse
+import base64
 import difflib
+import gzip
+import json
 import shutil
 import sys
 import tempfile
@@ -20,7 +25,7 @@ from digest.output import MARKER
 
 HERE = Path(__file__).resolve().parent
 SITE = HERE / "sites" / "valid"
-GOLDEN = HERE / "sites" / "valid.golden"
+GOLDEN = HERE / "sites" / "valid.golden.json.gz"
 NOW = datetime(2030, 4, 1, 12, 0, tzinfo=UTC)  # after every article but the future one
 LEFT_OUT = {MARKER}  # the generation counter in it says which build wrote the folder
 DIFF_LINES = 40  # per file, so that one broken template does not bury the others
@@ -41,6 +46,22 @@ def files(folder: Path) -> dict[str, bytes]:
     return {path.relative_to(folder).as_posix(): path.read_bytes()
             for path in sorted(folder.rglob("*"))
             if path.is_file() and path.relative_to(folder).as_posix() not in LEFT_OUT}
+
+
+def golden_files() -> dict[str, bytes]:
+    """The snapshot -> {relative POSIX path: bytes}."""
+    stored = json.loads(gzip.decompress(GOLDEN.read_bytes()))
+    return {name: base64.b64decode(value["base64"]) if isinstance(value, dict)
+            else value.encode("utf-8") for name, value in stored.items()}
+
+
+def _stored(built: dict[str, bytes]) -> bytes:
+    """Files -> the snapshot's bytes: text as text, binary as base64, no timestamp."""
+    document = {name: text if (text := _text(data)) is not None
+                else {"base64": base64.b64encode(data).decode("ascii")}
+                for name, data in sorted(built.items())}
+    raw = json.dumps(document, ensure_ascii=False, indent=0, sort_keys=True).encode("utf-8")
+    return gzip.compress(raw, mtime=0)
 
 
 def differences(expected: dict[str, bytes], actual: dict[str, bytes]) -> list[str]:
@@ -78,10 +99,7 @@ def refresh() -> int:
     """Rebuild the valid site and make its files the snapshot -> how many files."""
     with tempfile.TemporaryDirectory() as work:
         built = files(build_site(Path(work)))
-    shutil.rmtree(GOLDEN, ignore_errors=True)
-    for name, data in built.items():
-        (GOLDEN / name).parent.mkdir(parents=True, exist_ok=True)
-        (GOLDEN / name).write_bytes(data)
+    GOLDEN.write_bytes(_stored(built))
     return len(built)
 
 
@@ -94,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{refresh()} files written to {GOLDEN}")
         return 0
     with tempfile.TemporaryDirectory() as work:
-        found = differences(files(GOLDEN), files(build_site(Path(work))))
+        found = differences(golden_files(), files(build_site(Path(work))))
     print("\n".join(found) or f"the build equals {GOLDEN}")
     return 1 if found else 0
 

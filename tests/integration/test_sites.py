@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REPO
-from tests.integration.golden import GOLDEN, NOW, SITE, build_site, differences, files
+from tests.integration.golden import NOW, SITE, build_site, differences, files, golden_files
 
 INVALID = Path(__file__).resolve().parent / "sites_invalid"
 CASES = sorted(path.name for path in INVALID.iterdir() if path.is_dir())
@@ -31,7 +31,7 @@ def digest(args: list[str], cwd: Path) -> subprocess.CompletedProcess:
 
 
 def test_the_snapshot_holds_the_whole_site():
-    golden = files(GOLDEN)
+    golden = golden_files()
     assert {"index.html", "404.html", "sitemap.xml", "search-index/index.json",
             "2030/03/14/budget-forum/index.html", "sections/economy/index.html"} <= set(golden)
     assert ".digest-build" not in golden
@@ -41,7 +41,7 @@ def test_the_snapshot_holds_the_whole_site():
 
 
 def test_the_valid_site_builds_to_its_golden_snapshot(tmp_path):
-    found = differences(files(GOLDEN), files(build_site(tmp_path)))
+    found = differences(golden_files(), files(build_site(tmp_path)))
     assert not found, "\n".join([*found, REFRESH])
 
 
@@ -50,7 +50,7 @@ def test_digest_build_as_a_command_writes_the_same_files(tmp_path):
     shutil.copytree(SITE, project)
     done = digest(["build", "-q"], project)
     assert (done.returncode, done.stdout, done.stderr) == (0, "", "")
-    found = differences(files(GOLDEN), files(project / "site"))
+    found = differences(golden_files(), files(project / "site"))
     assert not found, "\n".join([*found, REFRESH])
 
 
