@@ -1,12 +1,10 @@
-"""The build's memory between runs, in `.digest-cache/` inside the project.
+"""The build's store between runs, in `.digest-cache/` inside the project.
 
-Two files: `stories.sqlite` maps a content key (a hash of one file's bytes, its path, the
-config and digest's version) to the Story that file gave, pickled, to its Entry and to its
-search record (once a build with search made it); `state.bin`
-is what the last build saw and made: each content file's stat stamp and key, the collated
-Index, every page's key, which pages show each story, and the stamps of every other input.
-A `lock` file keeps two builds apart. Anything unreadable (a crash, a digest upgrade, a hand
-edit) is treated as no cache at all.
+`stories.sqlite` maps a content key (a hash of one file's bytes, its path, the config and
+digest's version) to the Story that file gave, pickled, to its Entry and to its search record
+(once a build with search made it). Beside it `state.bin` holds what the last build saw and
+made (digest.build.memory reads and writes it), and a `lock` file keeps two builds apart.
+Anything unreadable (a crash, a digest upgrade, a hand edit) is treated as no cache at all.
 """
 
 from __future__ import annotations
@@ -21,7 +19,6 @@ from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 from digest import __version__
 from digest.collate import Entry
@@ -34,7 +31,6 @@ CACHE_DIR = ".digest-cache"
 # content key -> pickled Story; its packed Entry; its packed search record (and
 # "shard:" + a hash -> one gzipped shard of the search index)
 TABLES = ("story", "entry", "search")
-FORMAT = 4  # bump whenever what state.bin holds changes
 
 
 @functools.cache
@@ -46,13 +42,6 @@ def code_version() -> str:
     for path in sorted(package.rglob("*.py")):
         digest.update(f"\x00{path.relative_to(package).as_posix()}\x00".encode())
         digest.update(path.read_bytes())
-    return digest.hexdigest()
-
-
-def content_key(data: bytes, shown: str, config_part: str) -> str:
-    """A file's bytes, its shown path and the config -> the key of the Story it gives."""
-    digest = hashlib.blake2b(data, digest_size=16)
-    digest.update(f"\x00{shown}\x00{config_part}\x00{code_version()}".encode())
     return digest.hexdigest()
 
 
@@ -214,36 +203,6 @@ class StoryStore(MemoryStore):
         except sqlite3.Error as exc:  # a full or read-only disk, mostly
             raise OutputError([error(f"cannot write the build cache: {exc}",
                                      str(self.path))]) from None
-
-
-def load_state(folder: Path) -> dict[str, Any]:
-    """The last build's state, or {} when there is none usable."""
-    try:
-        state = marshal.loads((folder / "state.bin").read_bytes())
-    except (OSError, EOFError, ValueError, TypeError):
-        return {}
-    if not isinstance(state, dict) or state.get("format") != (FORMAT, code_version()):
-        return {}
-    return state
-
-
-def save_state(folder: Path, state: dict[str, Any]) -> None:
-    """Write the state atomically (a crash leaves the old one or the new one); OutputError
-    when the disk refuses."""
-    temporary = folder / "state.bin.new"
-    try:
-        with open(temporary, "wb") as handle:
-            handle.write(marshal.dumps({**state, "format": (FORMAT, code_version())}))
-        os.replace(temporary, folder / "state.bin")
-    except OSError as exc:
-        temporary.unlink(missing_ok=True)
-        raise OutputError([error(f"cannot write the build cache: {exc.strerror or exc}",
-                                 str(folder))]) from None
-
-
-def forget_state(folder: Path) -> None:
-    """Remove the state (when it could not be brought up to date): the next build starts cold."""
-    (folder / "state.bin").unlink(missing_ok=True)
 
 
 def pack_entry(entry: Entry) -> tuple:

@@ -1,0 +1,200 @@
+"""The fast paths of a build that a cache makes possible: nothing changed (the last build's
+result again), or only the text of some articles (their pages rendered again), expressed with
+the full build's steps; anything else is left to the full build."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from digest import content as content_files
+from digest.build import steps, workers
+from digest.build.keys import (
+    NO_STAMP,
+    Stamp,
+    input_stamps,
+    options_key,
+    pages_can_be_reused,
+    site_key,
+    trusted_stamp,
+)
+from digest.build.load import fetcher, file_problems, with_health
+from digest.build.memory import Memory, PackedProblems, Source
+from digest.build.records import BuildResult, Place, Progress, Run, Timer
+from digest.cache import MemoryStore, pack_entry, pack_problems, unpack_index, unpack_problems
+from digest.collate import Entry
+from digest.config import load_config
+from digest.model import Page
+from digest.output import WriteReport, output_generation
+from digest.render import Renderer, plan
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Outcome:
+    """A build done on a fast path, and the memory it leaves."""
+
+    result: BuildResult
+    memory: Memory
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Edits:
+    """Edited articles whose collation is as before: their new keys, Entries and problems."""
+
+    sources: dict[str, Source]
+    problems: dict[str, PackedProblems]
+    fresh: dict[str, Entry]  # new content key -> its Entry
+    rows: dict[str, tuple[object, ...]]  # new content key -> its packed Entry
+    renamed: dict[str, str]  # old content key -> new
+    edited: list[str]  # the edited stories' URLs
+
+
+def quick(place: Place, store: MemoryStore, memory: Memory, now: datetime,
+          timer: Timer) -> Outcome | None:
+    """The build, done from the cache alone, when nothing but the text of some articles
+    changed since the last build (or nothing at all); None when that does not hold."""
+    project = place.options.project
+    if not _inputs_unchanged(place, memory, now):
+        return None
+    stamps = content_files.scan_sources(project / "content", project)
+    if stamps.keys() != memory.sources.keys():
+        return None
+    stale = [path for path, stamp in stamps.items()
+             if stamp == NO_STAMP or memory.sources[path][0] != stamp]
+    if not stale:
+        result = BuildResult(articles=memory.articles, pages=memory.pages, seconds=0.0,
+                             diagnostics=unpack_problems(memory.diagnostics),
+                             report=WriteReport(written=0, removed=0, unchanged=memory.pages,
+                                                swapped=False), timings=(), out=place.out)
+        return Outcome(result=result, memory=memory)
+    if not pages_can_be_reused(project / "templates"):
+        return None  # every page may change
+    with timer.step("edits"):
+        return rerender_edits(place, store, memory, stamps, stale, now, timer)
+
+
+def _inputs_unchanged(place: Place, memory: Memory, now: datetime) -> bool:
+    """Whether the output and every input but content/ are as the last build left them."""
+    options = place.options
+    if memory.cold or not options.write or memory.options != options_key(place):
+        return False
+    if options.strict and any(d.is_error for d in unpack_problems(memory.diagnostics)):
+        return False  # the full path fails it before writing anything
+    if memory.inputs != input_stamps(options.project, place.config_file(),
+                                     memory.status_page):
+        return False
+    if memory.next_reveal is not None and now.timestamp() >= memory.next_reveal:
+        return False
+    return output_generation(place.out) == memory.generation
+
+
+def rerender_edits(place: Place, store: MemoryStore, memory: Memory, stamps: dict[str, Stamp],
+                   stale: list[str], now: datetime, timer: Timer) -> Outcome | None:
+    """Re-render only the pages that show the edited articles, when no edit changed what
+    collation sees (URL, dates, section, tags, outlet, draft): the pages, their order
+    and which stories each shows are then as the last build left them."""
+    config_path = place.config_file()
+    config = load_config(config_path, base_url=place.options.base_url)
+    run = Run(place=place, config_path=config_path, config=config, config_key=repr(config),
+              now=now)
+    if run.config_key != memory.config or memory.index is None:
+        return None
+    edits = load_edits(run, memory, store, stamps, stale)
+    if edits is None:
+        return None
+    urls, keys, editions, listings = memory.index
+    packed_index = (urls, tuple(edits.renamed.get(key, key) for key in keys), editions, listings)
+    index = with_health(unpack_index(packed_index, config, store, edits.fresh),
+                        place.options.project)
+    key_of = {path: key for path, (_, key) in edits.sources.items()}
+    renderer = Renderer(index, steps.environment(run), tuple(plan(index)),
+                        fetcher(run, store, index, key_of))
+    with steps.publishing(place) as publication:
+        rendered = steps.render(run, renderer, memory.page_keys,
+                                site_key(index, memory.templates), publication, Progress(),
+                                candidates=_showing(renderer.pages, memory, edits.edited))
+        searched = _search(run, memory, store, edits, renderer, timer)
+        report = steps.finish(publication, {**steps.static_files(place.options.project),
+                                            **searched.files}, rendered.reused | searched.keep) \
+            if publication else WriteReport(written=0, removed=0, unchanged=0, swapped=False)
+    return _remembered(run, store, memory, edits, replace(
+        memory, sources=edits.sources, problems=edits.problems,
+        page_keys={**memory.page_keys, **rendered.keys.keys},
+        generation=output_generation(place.out), index=packed_index, articles=len(urls),
+        pages=len(renderer.pages),
+        search_index=searched.state.pack() if searched.state else None), report)
+
+
+def load_edits(run: Run, memory: Memory, store: MemoryStore, stamps: dict[str, Stamp],
+               stale: list[str]) -> Edits | None:
+    """Read the stale files -> their edits, or None when one changed what collation sees."""
+    sources, problems = dict(memory.sources), dict(memory.problems)
+    unchanged = {sources[path][1] for path in stale}  # a touched file: read, not parsed
+    job = workers.LoadJob(config=run.config, config_key=run.config_key, known=unchanged,
+                          search=run.options.search)
+    results = workers.load_stories(stale, run.options.project, job, 1, Progress(), store,
+                                   run.parsed)
+    edits = Edits(sources=sources, problems=problems, fresh={}, rows={}, renamed={}, edited=[])
+    for path, loaded in zip(stale, results, strict=True):
+        old_key = sources[path][1]
+        sources[path] = (trusted_stamp(stamps[path]), loaded.key)
+        if loaded.key == old_key:
+            continue
+        entry = loaded.entry  # None: it fails to parse now, or has another stale file's bytes
+        if entry is None or not _collated_alike(store, old_key, entry):
+            return None  # what collation sees changed: the full path handles it
+        problems.pop(old_key, None)
+        edits.renamed[old_key], edits.fresh[loaded.key] = loaded.key, entry
+        edits.rows[loaded.key] = pack_entry(entry)
+        if loaded.problems:
+            problems[loaded.key] = loaded.problems
+        edits.edited.append(entry.url)
+    return edits
+
+
+def _collated_alike(store: MemoryStore, old_key: str, entry: Entry) -> bool:
+    """Whether the Entry is the one stored under `old_key` but for its fingerprint."""
+    try:
+        before = store.entry(old_key)
+    except KeyError:
+        return False
+    if before is None:
+        return False
+    from digest.cache import unpack_entry
+
+    return unpack_entry(before, {})._replace(fingerprint="") == entry._replace(fingerprint="")
+
+
+def _showing(pages: tuple[Page, ...], memory: Memory, edited: list[str]) -> list[Page]:
+    """The planned pages that show the edited stories."""
+    by_url = {page.url: page for page in pages}
+    return [by_url[url] for url in dict.fromkeys(
+        page_url for url in edited for page_url in memory.shown_in.get(url, ()))]
+
+
+def _search(run: Run, memory: Memory, store: MemoryStore, edits: Edits, renderer: Renderer,
+            timer: Timer) -> steps.Searched:
+    """The search index with the edited stories' documents made again."""
+    from digest.search.index import IndexState
+
+    search = IndexState.unpack(memory.search_index)  # type: ignore[arg-type]
+    if search is None:
+        return steps.Searched(files={}, keep=set(), state=None)
+    docs = [(url, edits.renamed.get(key, key), day) for url, key, day in search.docs]
+    with timer.step("search"):
+        return steps.search(run, memory, store, docs, renderer.story)
+
+
+def _remembered(run: Run, store: MemoryStore, memory: Memory, edits: Edits, new: Memory,
+                report: WriteReport) -> Outcome:
+    """Save the memory the edits leave -> the build's outcome."""
+    diagnostics = file_problems(edits.sources, edits.problems)
+    diagnostics += unpack_problems(memory.collisions)
+    diagnostics += unpack_problems(memory.template_warnings)
+    diagnostics += steps.address(run)
+    new = replace(new, diagnostics=pack_problems(diagnostics))
+    diagnostics += steps.remember(run.place, store, new, edits.rows, None)
+    result = BuildResult(articles=new.articles, pages=new.pages,
+                         seconds=0.0, diagnostics=tuple(diagnostics), report=report,
+                         timings=(), out=run.place.out)
+    return Outcome(result=result, memory=new)
