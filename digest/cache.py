@@ -32,6 +32,16 @@ CACHE_DIR = ".digest-cache"
 # "shard:" + a hash -> one gzipped shard of the search index)
 TABLES = ("story", "entry", "search")
 
+# What marshal stores of an Entry, the Diagnostics and the Index (see pack_entry, pack_index).
+PackedTerm = tuple[str, str]  # key, name
+PackedEntry = tuple[str, str, float, int, PackedTerm, tuple[PackedTerm, ...], PackedTerm | None,
+                    bool, float, str, str]
+PackedProblems = tuple[tuple[str, str | None, int | None, str], ...]
+PackedListings = tuple[tuple[str, str, tuple[str, ...]], ...]
+PackedEdition = tuple[int, PackedListings, int | None, int | None]
+PackedIndex = tuple[tuple[str, ...], tuple[str, ...], tuple[PackedEdition, ...],
+                    dict[str, PackedListings]]
+
 
 @functools.cache
 def code_version() -> str:
@@ -61,7 +71,7 @@ class MemoryStore:
 
     def __init__(self) -> None:
         self.stories: dict[str, bytes] = {}
-        self.rows: dict[str, tuple | None] = {}
+        self.rows: dict[str, PackedEntry | None] = {}
         self.search_rows: dict[str, bytes] = {}
 
     def usable(self) -> bool:
@@ -74,14 +84,14 @@ class MemoryStore:
     def put(self, items: Iterable[tuple[str, bytes]]) -> None:
         self.stories.update(items)
 
-    def entry(self, key: str) -> tuple | None:
+    def entry(self, key: str) -> PackedEntry | None:
         """Key -> its packed Entry (None: the file gave none); KeyError when unknown."""
         return self.rows[key]
 
-    def entries(self) -> dict[str, tuple | None]:
+    def entries(self) -> dict[str, PackedEntry | None]:
         return dict(self.rows)
 
-    def put_entries(self, items: Iterable[tuple[str, tuple | None]]) -> None:
+    def put_entries(self, items: Iterable[tuple[str, PackedEntry | None]]) -> None:
         self.rows.update(items)
 
     def search_records(self, keys: list[str]) -> dict[str, bytes]:
@@ -152,17 +162,17 @@ class StoryStore(MemoryStore):
     def put(self, items: Iterable[tuple[str, bytes]]) -> None:
         self._insert("story", list(items))
 
-    def entry(self, key: str) -> tuple | None:
+    def entry(self, key: str) -> PackedEntry | None:
         row = self.db.execute("select data from entry where key = ?", (key,)).fetchone()
         if row is None:
             raise KeyError(key)
         return marshal.loads(row[0])
 
-    def entries(self) -> dict[str, tuple | None]:
+    def entries(self) -> dict[str, PackedEntry | None]:
         return {key: marshal.loads(data)
                 for key, data in self.db.execute("select key, data from entry")}
 
-    def put_entries(self, items: Iterable[tuple[str, tuple | None]]) -> None:
+    def put_entries(self, items: Iterable[tuple[str, PackedEntry | None]]) -> None:
         self._insert("entry", [(key, marshal.dumps(row)) for key, row in items])
 
     def search_records(self, keys: list[str]) -> dict[str, bytes]:
@@ -205,7 +215,7 @@ class StoryStore(MemoryStore):
                                      str(self.path))]) from None
 
 
-def pack_entry(entry: Entry) -> tuple:
+def pack_entry(entry: Entry) -> PackedEntry:
     """Entry -> plain values marshal can store."""
     return (entry.url, entry.path, entry.timestamp, entry.day.toordinal(),
             _pack_term(entry.section), tuple(_pack_term(t) for t in entry.tags),
@@ -213,7 +223,7 @@ def pack_entry(entry: Entry) -> tuple:
             entry.lastmod, entry.fingerprint)
 
 
-def unpack_entry(row: tuple, terms: dict[tuple[str, str], Term]) -> Entry:
+def unpack_entry(row: PackedEntry, terms: dict[tuple[str, str], Term]) -> Entry:
     """pack_entry's values -> the Entry (terms shared through `terms`)."""
     url, path, timestamp, day, section, tags, outlet, draft, written, lastmod, fp = row
     return Entry(url, path, timestamp, date.fromordinal(day), _term(section, terms),
@@ -221,30 +231,32 @@ def unpack_entry(row: tuple, terms: dict[tuple[str, str], Term]) -> Entry:
                  _term(outlet, terms) if outlet else None, draft, written, lastmod, fp)
 
 
-def pack_problems(problems: Iterable[Diagnostic]) -> tuple:
+def pack_problems(problems: Iterable[Diagnostic]) -> PackedProblems:
+    """Diagnostics -> plain values marshal can store."""
     return tuple((d.message, d.location.path if d.location else None,
                   d.location.line if d.location else None, str(d.severity)) for d in problems)
 
 
-def unpack_problems(rows: Iterable[tuple]) -> tuple[Diagnostic, ...]:
+def unpack_problems(rows: PackedProblems) -> tuple[Diagnostic, ...]:
+    """pack_problems' values -> the Diagnostics."""
     return tuple(Diagnostic(message=message,
                             location=Location(path=path, line=line) if path else None,
                             severity=Severity(severity))
                  for message, path, line, severity in rows)
 
 
-def _pack_term(term: Term) -> tuple[str, str]:
+def _pack_term(term: Term) -> PackedTerm:
     return (term.key, term.name)
 
 
-def _term(packed: tuple[str, str], terms: dict[tuple[str, str], Term]) -> Term:
+def _term(packed: PackedTerm, terms: dict[PackedTerm, Term]) -> Term:
     found = terms.get(packed)
     if found is None:
         found = terms[packed] = Term(key=packed[0], name=packed[1])
     return found
 
 
-class CachedEntries(Mapping):
+class CachedEntries(Mapping[str, Entry]):
     """URL -> Entry over a store's packed entries, unpacking only the ones asked for."""
 
     def __init__(self, key_of_url: dict[str, str], store: MemoryStore, fresh: dict[str, Entry]):
@@ -256,7 +268,12 @@ class CachedEntries(Mapping):
         found = self._done.get(url)
         if found is None:
             key = self._key_of_url[url]
-            found = self._fresh.get(key) or unpack_entry(self._store.entry(key), self._terms)
+            found = self._fresh.get(key)
+            if found is None:
+                row = self._store.entry(key)
+                if row is None:  # the file gave no Entry: the Index lists no URL of it
+                    raise KeyError(url)
+                found = unpack_entry(row, self._terms)
             self._done[url] = found
         return found
 
@@ -267,7 +284,7 @@ class CachedEntries(Mapping):
         return len(self._key_of_url)
 
 
-def pack_index(index: Index, key_of_path: dict[str, str]) -> tuple:
+def pack_index(index: Index, key_of_path: dict[str, str]) -> PackedIndex:
     """Index -> plain values marshal can store (entries by content key)."""
     entries = index.entries
     return (
@@ -279,7 +296,7 @@ def pack_index(index: Index, key_of_path: dict[str, str]) -> tuple:
     )
 
 
-def unpack_index(packed: tuple, config: Config, store: MemoryStore,
+def unpack_index(packed: PackedIndex, config: Config, store: MemoryStore,
                  fresh: dict[str, Entry]) -> Index:
     """pack_index's values -> the Index, its entries unpacked on demand (`fresh` first)."""
     urls, keys, editions, listings = packed
@@ -296,9 +313,10 @@ def unpack_index(packed: tuple, config: Config, store: MemoryStore,
     )
 
 
-def _pack_listings(items: Iterable[IndexListing]) -> tuple:
+def _pack_listings(items: Iterable[IndexListing]) -> PackedListings:
     return tuple((item.term.key, item.term.name, item.urls) for item in items)
 
 
-def _unpack_listings(packed: tuple, terms: dict) -> tuple[IndexListing, ...]:
+def _unpack_listings(packed: PackedListings,
+                     terms: dict[PackedTerm, Term]) -> tuple[IndexListing, ...]:
     return tuple(IndexListing(_term((key, name), terms), urls) for key, name, urls in packed)

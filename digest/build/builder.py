@@ -13,7 +13,6 @@ from digest.build import edits, steps
 from digest.build.keys import input_stamps, options_key, site_key
 from digest.build.load import Collated, Content, collate, fetcher, load_content, remembered
 from digest.build.memory import Made, Memory, load_memory
-from digest.build.workers import PageKeys
 from digest.build.records import (
     BuildOptions,
     BuildResult,
@@ -24,10 +23,11 @@ from digest.build.records import (
     Timer,
     build_now,
 )
+from digest.build.workers import PageKeys
 from digest.cache import MemoryStore, StoryStore, cache_lock, pack_index, pack_problems
 from digest.cache import unpack_problems as unpacked
 from digest.config import Config, load_config
-from digest.errors import Diagnostic, warning
+from digest.errors import warning
 from digest.kinds import EVERYTHING, Change
 from digest.model import Index, Page, Story
 from digest.output import Publication, WriteReport, check_owned, output_generation

@@ -19,9 +19,17 @@ from digest.build.keys import (
     trusted_stamp,
 )
 from digest.build.load import fetcher, file_problems, with_health
-from digest.build.memory import Memory, PackedProblems, Source
+from digest.build.memory import Memory, Source
 from digest.build.records import BuildResult, Place, Progress, Run, Timer
-from digest.cache import MemoryStore, pack_entry, pack_problems, unpack_index, unpack_problems
+from digest.cache import (
+    MemoryStore,
+    PackedEntry,
+    PackedProblems,
+    pack_entry,
+    pack_problems,
+    unpack_index,
+    unpack_problems,
+)
 from digest.collate import Entry
 from digest.config import load_config
 from digest.model import Page
@@ -44,7 +52,7 @@ class Edits:
     sources: dict[str, Source]
     problems: dict[str, PackedProblems]
     fresh: dict[str, Entry]  # new content key -> its Entry
-    rows: dict[str, tuple[object, ...]]  # new content key -> its packed Entry
+    rows: dict[str, PackedEntry]  # new content key -> its packed Entry
     renamed: dict[str, str]  # old content key -> new
     edited: list[str]  # the edited stories' URLs
 
@@ -177,7 +185,7 @@ def _search(run: Run, memory: Memory, store: MemoryStore, edits: Edits, renderer
     """The search index with the edited stories' documents made again."""
     from digest.search.index import IndexState
 
-    search = IndexState.unpack(memory.search_index)  # type: ignore[arg-type]
+    search = IndexState.unpack(memory.search_index)
     if search is None:
         return steps.Searched(files={}, keep=set(), state=None)
     docs = [(url, edits.renamed.get(key, key), day) for url, key, day in search.docs]

@@ -11,9 +11,16 @@ from digest import collate as collating
 from digest import content as content_files
 from digest.build import workers
 from digest.build.keys import NO_STAMP, Stamp, trusted_stamp
-from digest.build.memory import Memory, PackedProblems, Source
+from digest.build.memory import Memory, Source
 from digest.build.records import Progress, Run
-from digest.cache import MemoryStore, pack_entry, unpack_entry, unpack_problems
+from digest.cache import (
+    MemoryStore,
+    PackedEntry,
+    PackedProblems,
+    pack_entry,
+    unpack_entry,
+    unpack_problems,
+)
 from digest.collate import Entry
 from digest.errors import Diagnostic, DigestError
 from digest.model import Index, Story, Term
@@ -26,7 +33,7 @@ class Content:
     sources: dict[str, Source]  # shown path -> its stamp and content key
     problems: dict[str, PackedProblems]  # content key -> its file's problems (none: absent)
     entries: dict[str, Entry]  # content key -> its Entry, for each file that gives one
-    rows: dict[str, tuple[object, ...] | None]  # packed Entries new to the store
+    rows: dict[str, PackedEntry | None]  # packed Entries new to the store
 
     def key_of(self) -> dict[str, str]:
         """Shown path -> content key."""
@@ -84,7 +91,7 @@ def load_content(run: Run, memory: Memory, store: MemoryStore, progress: Progres
 
 
 def _entries(sources: dict[str, Source], fresh: dict[str, Entry | None],
-             packed: dict[str, tuple[object, ...] | None]) -> dict[str, Entry]:
+             packed: dict[str, PackedEntry | None]) -> dict[str, Entry]:
     """Every source's Entry: parsed now, else unpacked from the store."""
     terms: dict[tuple[str, str], Term] = {}
     entries = {}

@@ -16,13 +16,14 @@ from pathlib import Path
 
 from digest import cache
 from digest.build.keys import Stamp
+from digest.cache import PackedIndex, PackedProblems
 from digest.config import Config
 from digest.errors import OutputError, error
 from digest.model import Index, Page
+from digest.search.index import PackedIndexState
 from digest.templates import SiteEnvironment
 
 FORMAT = 5  # bump whenever what state.bin holds changes
-PackedProblems = tuple[tuple[str, str | None, int | None, str], ...]
 Source = tuple[Stamp, str]  # a content file's stat stamp and content key
 
 
@@ -55,8 +56,8 @@ class Memory:
     generation: str | None = None  # the output's, as this build left it
     next_reveal: float | None = None  # when a story held back for its date comes due
     diagnostics: PackedProblems = ()  # everything the build reported
-    search_index: tuple[object, ...] | None = None  # IndexState.pack()
-    index: tuple[object, ...] | None = None  # cache.pack_index(); None: no memory at all
+    search_index: PackedIndexState | None = None
+    index: PackedIndex | None = None  # None: no memory at all
     shown_in: dict[str, list[str]] = field(default_factory=dict)  # story URL -> page URLs
     templates: str = ""  # keys.templates_key
     collisions: PackedProblems = ()

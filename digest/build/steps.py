@@ -16,7 +16,7 @@ from digest.build.keys import options_key, page_key, pages_can_be_reused, templa
 from digest.build.memory import Memory, forget_memory, save_memory
 from digest.build.records import Place, Progress, Run
 from digest.build.workers import PageKeys, RenderJob
-from digest.cache import MemoryStore
+from digest.cache import MemoryStore, PackedEntry
 from digest.config import relative_base_url
 from digest.errors import Diagnostic, OutputError, Severity, TemplateError, warning
 from digest.model import Page, Story
@@ -151,7 +151,7 @@ def search(run: Run, memory: Memory, store: MemoryStore, docs: list[tuple[str, s
             yield from (known.get(key) or made[key] for key in batch)
 
     kept = memory.made.search_files if memory.made and run.place.cache_dir is None else None
-    previous = IndexState.unpack(memory.search_index)  # type: ignore[arg-type]
+    previous = IndexState.unpack(memory.search_index)
     if previous is not None and not (kept or output_unchanged(run.place, memory)):
         previous = None  # its files are gone
     made = update(previous, docs, records, lambda key: store.search_records([key]).get(key))
@@ -204,7 +204,7 @@ def address(run: Run) -> list[Diagnostic]:
 
 
 def remember(place: Place, store: MemoryStore, memory: Memory,
-             rows: Mapping[str, tuple[object, ...] | None],
+             rows: Mapping[str, PackedEntry | None],
              in_use: set[str] | None) -> list[Diagnostic]:
     """Save what this build learnt for the next one -> a warning if the disk refused (the
     site is already written by then, so the build still succeeds; the next one starts cold)."""

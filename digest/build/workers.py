@@ -19,7 +19,7 @@ from typing import NamedTuple, TypeVar
 from digest import collate as collating
 from digest.build.keys import content_key, page_key
 from digest.build.records import Progress
-from digest.cache import MemoryStore, pack_problems
+from digest.cache import MemoryStore, PackedProblems, pack_problems
 from digest.collate import Entry
 from digest.config import Config
 from digest.content import MAX_ARTICLE_BYTES, load_article
@@ -39,7 +39,7 @@ class Loaded(NamedTuple):
     key: str
     entry: Entry | None = None
     blob: bytes | None = None  # the pickled Story
-    problems: tuple[tuple[str, str | None, int | None, str], ...] = ()
+    problems: PackedProblems = ()
     record: bytes | None = None  # its packed search record
 
 
