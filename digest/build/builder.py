@@ -26,8 +26,8 @@ from digest.build.records import (
 from digest.build.workers import PageKeys
 from digest.cache import MemoryStore, StoryStore, cache_lock, pack_index, pack_problems
 from digest.cache import unpack_problems as unpacked
-from digest.config import Config, load_config
-from digest.errors import warning
+from digest.config import Config
+from digest.errors import Diagnostic, warning
 from digest.kinds import EVERYTHING, Change
 from digest.model import Index, Page, Story
 from digest.output import Publication, WriteReport, check_owned, output_generation
@@ -170,19 +170,15 @@ class Builder:
         """Read the config when it changed -> the run, and the kinds of change (all of them
         when the config is another)."""
         place = self.place
-        config_path = place.config_file()
         if made is not None and Change.CONFIG not in changed:
-            config = made.config
-        else:
-            config = load_config(config_path, base_url=self.options.base_url)
-            if made is None or config != made.config:
-                changed = EVERYTHING
-            else:
-                config = made.config
-            if self.options.write:
-                check_owned(place.out.absolute())
-        return Run(place=place, config_path=config_path, config=config,
-                   config_key=repr(config), now=now), changed
+            return Run(place=place, config_path=place.config_file(), config=made.config,
+                       config_key=repr(made.config), now=now), changed
+        run = steps.configure(place, now)
+        if self.options.write:
+            check_owned(place.out.absolute())
+        if made is None or run.config != made.config:
+            return run, EVERYTHING
+        return replace(run, config=made.config), changed  # the one the templates were made with
 
     def _content(self, run: Run, memory: Memory, changed: frozenset[Change], progress: Progress,
                  timer: Timer) -> tuple[Content, Collated]:
@@ -250,34 +246,41 @@ class Builder:
                   rendered: steps.Rendered, searched: steps.Searched, made: Made,
                   output: steps.Output, timer: Timer) -> SiteBuild:
         """Keep what this build saw and made for the next one -> the build's result."""
-        place, index, sources = run.place, collated.index, content.sources
         address = steps.address(run)
-        memory = Memory(
-            options=options_key(place), config=run.config_key,
-            inputs=input_stamps(run.options.project, run.config_path,
-                                run.config.fetch.status_page),
-            status_page=run.config.fetch.status_page, sources=sources,
-            problems={key: content.problems[key] for _, key in sources.values()
-                      if key in content.problems},
-            page_keys=rendered.keys.keys, articles=len(index.urls), pages=len(rendered.pages),
-            generation=output_generation(place.out) if run.options.write else None,
-            next_reveal=collated.next_reveal,
-            diagnostics=pack_problems((*collated.diagnostics, *looks.warnings, *address)),
-            search_index=searched.state.pack() if searched.state else None,
-            index=pack_index(index, content.key_of()), shown_in=dict(rendered.keys.shown_in),
-            templates=looks.key, collisions=pack_problems(collated.collisions),
-            template_warnings=pack_problems(looks.warnings), made=made)
+        memory = _memory(run, content, collated, looks, rendered, searched, made, address)
+        in_use = {key for _, key in content.sources.values()} | set(
+            searched.state.shards if searched.state else ())
         with timer.step("cache"):  # the Stories went into the store as they were parsed
-            warnings = steps.remember(place, self.store, memory, content.rows, {
-                key for _, key in sources.values()} | set(
-                searched.state.shards if searched.state else ()))
+            warnings = steps.remember(run.place, self.store, memory, content.rows, in_use)
         self.memory = memory
+        index = collated.index
         return SiteBuild(articles=len(index.urls), pages=len(rendered.pages),
                          seconds=timer.seconds(), report=output.report,
                          diagnostics=(*collated.diagnostics, *looks.warnings, *warnings,
                                       *address),
-                         timings=tuple(timer.timings), out=place.out, config=run.config,
+                         timings=tuple(timer.timings), out=run.place.out, config=run.config,
                          index=index, files=output.files)
+
+
+def _memory(run: Run, content: Content, collated: Collated, looks: steps.Looks,
+            rendered: steps.Rendered, searched: steps.Searched, made: Made,
+            address: list[Diagnostic]) -> Memory:
+    """What a full build saw and made, for the next build."""
+    index, sources, status_page = collated.index, content.sources, run.config.fetch.status_page
+    return Memory(
+        options=options_key(run.place), config=run.config_key,
+        inputs=input_stamps(run.options.project, run.config_path, status_page),
+        status_page=status_page, sources=sources,
+        problems={key: content.problems[key] for _, key in sources.values()
+                  if key in content.problems},
+        page_keys=rendered.keys.keys, articles=len(index.urls), pages=len(rendered.pages),
+        generation=output_generation(run.place.out) if run.options.write else None,
+        next_reveal=collated.next_reveal,
+        diagnostics=pack_problems((*collated.diagnostics, *looks.warnings, *address)),
+        search_index=searched.state.pack() if searched.state else None,
+        index=pack_index(index, content.key_of()), shown_in=dict(rendered.keys.shown_in),
+        templates=looks.key, collisions=pack_problems(collated.collisions),
+        template_warnings=pack_problems(looks.warnings), made=made)
 
 
 def _search_docs(index: Index, key_of: dict[str, str]) -> list[tuple[str, str, str]]:

@@ -24,14 +24,15 @@ from digest.build.records import BuildResult, Place, Progress, Run, Timer
 from digest.cache import (
     MemoryStore,
     PackedEntry,
+    PackedIndex,
     PackedProblems,
     pack_entry,
     pack_problems,
+    unpack_entry,
     unpack_index,
     unpack_problems,
 )
 from digest.collate import Entry
-from digest.config import load_config
 from digest.model import Page
 from digest.output import WriteReport, output_generation
 from digest.render import Renderer, plan
@@ -55,6 +56,7 @@ class Edits:
     rows: dict[str, PackedEntry]  # new content key -> its packed Entry
     renamed: dict[str, str]  # old content key -> new
     edited: list[str]  # the edited stories' URLs
+    index: PackedIndex  # the last build's, with the new content keys
 
 
 def quick(place: Place, store: MemoryStore, memory: Memory, now: datetime,
@@ -101,18 +103,11 @@ def rerender_edits(place: Place, store: MemoryStore, memory: Memory, stamps: dic
     """Re-render only the pages that show the edited articles, when no edit changed what
     collation sees (URL, dates, section, tags, outlet, draft): the pages, their order
     and which stories each shows are then as the last build left them."""
-    config_path = place.config_file()
-    config = load_config(config_path, base_url=place.options.base_url)
-    run = Run(place=place, config_path=config_path, config=config, config_key=repr(config),
-              now=now)
-    if run.config_key != memory.config or memory.index is None:
-        return None
+    run = steps.configure(place, now)
     edits = load_edits(run, memory, store, stamps, stale)
     if edits is None:
         return None
-    urls, keys, editions, listings = memory.index
-    packed_index = (urls, tuple(edits.renamed.get(key, key) for key in keys), editions, listings)
-    index = with_health(unpack_index(packed_index, config, store, edits.fresh),
+    index = with_health(unpack_index(edits.index, run.config, store, edits.fresh),
                         place.options.project)
     key_of = {path: key for path, (_, key) in edits.sources.items()}
     renderer = Renderer(index, steps.environment(run), tuple(plan(index)),
@@ -128,21 +123,25 @@ def rerender_edits(place: Place, store: MemoryStore, memory: Memory, stamps: dic
     return _remembered(run, store, memory, edits, replace(
         memory, sources=edits.sources, problems=edits.problems,
         page_keys={**memory.page_keys, **rendered.keys.keys},
-        generation=output_generation(place.out), index=packed_index, articles=len(urls),
-        pages=len(renderer.pages),
+        generation=output_generation(place.out), index=edits.index,
+        articles=len(index.urls), pages=len(renderer.pages),
         search_index=searched.state.pack() if searched.state else None), report)
 
 
 def load_edits(run: Run, memory: Memory, store: MemoryStore, stamps: dict[str, Stamp],
                stale: list[str]) -> Edits | None:
-    """Read the stale files -> their edits, or None when one changed what collation sees."""
+    """Read the stale files -> their edits, or None when one changed what collation sees
+    (or the config is another)."""
+    if run.config_key != memory.config or memory.index is None:
+        return None
     sources, problems = dict(memory.sources), dict(memory.problems)
     unchanged = {sources[path][1] for path in stale}  # a touched file: read, not parsed
     job = workers.LoadJob(config=run.config, config_key=run.config_key, known=unchanged,
                           search=run.options.search)
     results = workers.load_stories(stale, run.options.project, job, 1, Progress(), store,
                                    run.parsed)
-    edits = Edits(sources=sources, problems=problems, fresh={}, rows={}, renamed={}, edited=[])
+    fresh: dict[str, Entry] = {}
+    renamed: dict[str, str] = {}
     for path, loaded in zip(stale, results, strict=True):
         old_key = sources[path][1]
         sources[path] = (trusted_stamp(stamps[path]), loaded.key)
@@ -152,12 +151,14 @@ def load_edits(run: Run, memory: Memory, store: MemoryStore, stamps: dict[str, S
         if entry is None or not _collated_alike(store, old_key, entry):
             return None  # what collation sees changed: the full path handles it
         problems.pop(old_key, None)
-        edits.renamed[old_key], edits.fresh[loaded.key] = loaded.key, entry
-        edits.rows[loaded.key] = pack_entry(entry)
+        renamed[old_key], fresh[loaded.key] = loaded.key, entry
         if loaded.problems:
             problems[loaded.key] = loaded.problems
-        edits.edited.append(entry.url)
-    return edits
+    urls, keys, editions, listings = memory.index
+    return Edits(sources=sources, problems=problems, fresh=fresh, renamed=renamed,
+                 rows={key: pack_entry(entry) for key, entry in fresh.items()},
+                 edited=[entry.url for entry in fresh.values()],
+                 index=(urls, tuple(renamed.get(key, key) for key in keys), editions, listings))
 
 
 def _collated_alike(store: MemoryStore, old_key: str, entry: Entry) -> bool:
@@ -168,8 +169,6 @@ def _collated_alike(store: MemoryStore, old_key: str, entry: Entry) -> bool:
         return False
     if before is None:
         return False
-    from digest.cache import unpack_entry
-
     return unpack_entry(before, {})._replace(fingerprint="") == entry._replace(fingerprint="")
 
 

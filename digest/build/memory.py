@@ -11,7 +11,7 @@ import contextlib
 import marshal
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from digest import cache
@@ -72,6 +72,8 @@ class Memory:
 
 NOTHING = Memory()
 SAVED = tuple(f.name for f in fields(Memory) if f.name != "made")
+_OPTIONAL: dict[str, type | tuple[type, ...]] = {
+    "generation": str, "next_reveal": (int, float), "search_index": tuple, "index": tuple}
 
 
 def load_memory(folder: Path) -> Memory:
@@ -82,10 +84,16 @@ def load_memory(folder: Path) -> Memory:
         return NOTHING
     if not isinstance(saved, dict) or saved.get("format") != (FORMAT, cache.code_version()):
         return NOTHING
-    try:
-        return Memory(**{name: saved[name] for name in SAVED})
-    except (KeyError, TypeError):
+    if not all(name in saved and _well_typed(name, saved[name]) for name in SAVED):
         return NOTHING
+    return Memory(**{name: saved[name] for name in SAVED})
+
+
+def _well_typed(name: str, value: object) -> bool:
+    """Whether a saved field holds the kind of value the record has there."""
+    if name in _OPTIONAL:
+        return value is None or isinstance(value, _OPTIONAL[name])
+    return isinstance(value, type(getattr(NOTHING, name)))
 
 
 def save_memory(folder: Path, memory: Memory) -> None:
@@ -108,8 +116,3 @@ def forget_memory(folder: Path) -> None:
     starts cold."""
     with contextlib.suppress(OSError):
         (folder / "state.bin").unlink(missing_ok=True)
-
-
-def unsaved(memory: Memory) -> Memory:
-    """The memory as the next process will see it."""
-    return replace(memory, made=None)

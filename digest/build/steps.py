@@ -8,6 +8,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from digest import templates
@@ -17,7 +18,7 @@ from digest.build.memory import Memory, forget_memory, save_memory
 from digest.build.records import Place, Progress, Run
 from digest.build.workers import PageKeys, RenderJob
 from digest.cache import MemoryStore, PackedEntry
-from digest.config import relative_base_url
+from digest.config import load_config, relative_base_url
 from digest.errors import Diagnostic, OutputError, Severity, TemplateError, warning
 from digest.model import Page, Story
 from digest.output import Publication, WriteReport, build_lock, output_generation
@@ -62,6 +63,14 @@ class Searched:
     files: Mapping[str, bytes]
     keep: set[str]
     state: IndexState | None
+
+
+def configure(place: Place, now: datetime) -> Run:
+    """Read the config file (ConfigError with every problem) -> this build's run."""
+    config_path = place.config_file()
+    config = load_config(config_path, base_url=place.options.base_url)
+    return Run(place=place, config_path=config_path, config=config, config_key=repr(config),
+               now=now)
 
 
 def environment(run: Run) -> SiteEnvironment:
