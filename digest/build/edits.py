@@ -1,25 +1,20 @@
-"""The fast paths of a build that a cache makes possible: nothing changed (the last build's
-result again), or only the text of some articles (their pages rendered again), expressed with
-the full build's steps; anything else is left to the full build."""
+"""The edit fast path: only the text of some articles changed, so only the pages that show
+them are rendered again, with the full build's steps (digest.build.quick decides)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from digest import content as content_files
 from digest.build import steps, workers
 from digest.build.keys import (
-    NO_STAMP,
     Stamp,
-    input_stamps,
-    options_key,
-    pages_can_be_reused,
     site_key,
     trusted_stamp,
 )
 from digest.build.load import fetcher, file_problems, with_health
 from digest.build.memory import Memory, Source
+from digest.build.quick import Outcome
 from digest.build.records import BuildResult, Place, Progress, Run, Timer
 from digest.cache import (
     MemoryStore,
@@ -39,14 +34,6 @@ from digest.render import Renderer, plan
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Outcome:
-    """A build done on a fast path, and the memory it leaves."""
-
-    result: BuildResult
-    memory: Memory
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
 class Edits:
     """Edited articles whose collation is as before: their new keys, Entries and problems."""
 
@@ -57,45 +44,6 @@ class Edits:
     renamed: dict[str, str]  # old content key -> new
     edited: list[str]  # the edited stories' URLs
     index: PackedIndex  # the last build's, with the new content keys
-
-
-def quick(place: Place, store: MemoryStore, memory: Memory, now: datetime,
-          timer: Timer) -> Outcome | None:
-    """The build, done from the cache alone, when nothing but the text of some articles
-    changed since the last build (or nothing at all); None when that does not hold."""
-    project = place.options.project
-    if not _inputs_unchanged(place, memory, now):
-        return None
-    stamps = content_files.scan_sources(project / "content", project)
-    if stamps.keys() != memory.sources.keys():
-        return None
-    stale = [path for path, stamp in stamps.items()
-             if stamp == NO_STAMP or memory.sources[path][0] != stamp]
-    if not stale:
-        result = BuildResult(articles=memory.articles, pages=memory.pages, seconds=0.0,
-                             diagnostics=unpack_problems(memory.diagnostics),
-                             report=WriteReport(written=0, removed=0, unchanged=memory.pages,
-                                                swapped=False), timings=(), out=place.out)
-        return Outcome(result=result, memory=memory)
-    if not pages_can_be_reused(project / "templates"):
-        return None  # every page may change
-    with timer.step("edits"):
-        return rerender_edits(place, store, memory, stamps, stale, now, timer)
-
-
-def _inputs_unchanged(place: Place, memory: Memory, now: datetime) -> bool:
-    """Whether the output and every input but content/ are as the last build left them."""
-    options = place.options
-    if memory.cold or not options.write or memory.options != options_key(place):
-        return False
-    if options.strict and any(d.is_error for d in unpack_problems(memory.diagnostics)):
-        return False  # the full path fails it before writing anything
-    if memory.inputs != input_stamps(options.project, place.config_file(),
-                                     memory.status_page):
-        return False
-    if memory.next_reveal is not None and now.timestamp() >= memory.next_reveal:
-        return False
-    return output_generation(place.out) == memory.generation
 
 
 def rerender_edits(place: Place, store: MemoryStore, memory: Memory, stamps: dict[str, Stamp],

@@ -12,12 +12,15 @@ import os
 import re
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from digest import cache, templates
 from digest.build.records import Place
 from digest.fetch.state import STATE_FILE
-from digest.model import Index, Page
-from digest.render import Renderer
+
+if TYPE_CHECKING:  # not imported by a build that finds nothing to do
+    from digest.model import Index, Page
+    from digest.render import Renderer
 
 Stamp = tuple[int, ...]
 NO_STAMP: Stamp = ()

@@ -13,15 +13,18 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from digest import cache
 from digest.build.keys import Stamp
 from digest.cache import PackedIndex, PackedProblems
-from digest.config import Config
 from digest.errors import OutputError, error
-from digest.model import Index, Page
-from digest.search.index import PackedIndexState
-from digest.templates import SiteEnvironment
+
+if TYPE_CHECKING:  # not imported by a build that finds nothing to do
+    from digest.config import Config
+    from digest.model import Index, Page
+    from digest.search.index import PackedIndexState
+    from digest.templates import SiteEnvironment
 
 FORMAT = 5  # bump whenever what state.bin holds changes
 Source = tuple[Stamp, str]  # a content file's stat stamp and content key

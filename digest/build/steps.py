@@ -1,5 +1,6 @@
-"""The build's steps after content: templates, page keys and rendering, search, writing the
-output and remembering what was made. The full build and the edit fast path share them."""
+"""The build's steps but the content ones: config, templates, page keys and rendering,
+search, writing the output and remembering what was made. The full build and the edit fast
+path share them."""
 
 from __future__ import annotations
 

@@ -33,7 +33,8 @@ Result = TypeVar("Result")
 
 
 class Loaded(NamedTuple):
-    """What one content file gave: its key and, when its content is new, the rest."""
+    """What one content file gave: its key and, when its content is new, the rest (a named
+    tuple, as Written: one crosses from a worker per file, so it must pickle cheaply)."""
 
     shown: str
     key: str
@@ -56,6 +57,8 @@ class Written(NamedTuple):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class LoadJob:
+    """What the parse workers need: the config, its key, the contents already known."""
+
     config: Config
     config_key: str
     known: frozenset[str] | set[str]  # content keys parsed before: not parsed again
@@ -64,6 +67,8 @@ class LoadJob:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class RenderJob:
+    """What the render workers need: the renderer, the output they write into."""
+
     renderer: Renderer
     publication: Publication | None = None
     site_part: str | None = None  # set: the workers key the pages they render
