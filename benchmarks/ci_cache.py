@@ -41,27 +41,27 @@ BASE_URL = "https://user.github.io/bench/"
 
 def counted_build() -> None:
     """In the child: run `digest build`, counting what it parses, renders and writes."""
-    import digest.build as build_module
+    import digest.build.workers as workers
     import digest.cli as cli
 
     counts = {"parsed": 0, "rendered": 0, "written": 0}
-    load, render, run = build_module._load_stories, build_module._render_pages, cli.build
+    load, render, run = workers.load_stories, workers.render_pages, cli.build
 
-    def loading(paths, project, config, config_part, known, *args, **kwargs):
-        results = load(paths, project, config, config_part, known, *args, **kwargs)
-        counts["parsed"] += sum(1 for key, *_ in results if key not in known)
+    def loading(paths, project, job, *args, **kwargs):
+        results = load(paths, project, job, *args, **kwargs)
+        counts["parsed"] += sum(1 for loaded in results if loaded.key not in job.known)
         return results
 
-    def rendering(renderer, pages, *args, **kwargs):
+    def rendering(job, pages, *args, **kwargs):
         counts["rendered"] += len(pages)
-        return render(renderer, pages, *args, **kwargs)
+        return render(job, pages, *args, **kwargs)
 
     def building(*args, **kwargs):
         result = run(*args, **kwargs)
         counts["written"] = result.report.written
         return result
 
-    build_module._load_stories, build_module._render_pages = loading, rendering
+    workers.load_stories, workers.render_pages = loading, rendering
     cli.build = building
     try:
         cli.main(sys.argv[2:], standalone_mode=False)

@@ -1,12 +1,10 @@
-"""The build's memory between runs, in `.digest-cache/` inside the project.
+"""The build's store between runs, in `.digest-cache/` inside the project.
 
-Two files: `stories.sqlite` maps a content key (a hash of one file's bytes, its path, the
-config and digest's version) to the Story that file gave, pickled, to its Entry and to its
-search record (once a build with search made it); `state.bin`
-is what the last build saw and made: each content file's stat stamp and key, the collated
-Index, every page's key, which pages show each story, and the stamps of every other input.
-A `lock` file keeps two builds apart. Anything unreadable (a crash, a digest upgrade, a hand
-edit) is treated as no cache at all.
+`stories.sqlite` maps a content key (a hash of one file's bytes, its path, the config and
+digest's version) to the Story that file gave, pickled, to its Entry and to its search record
+(once a build with search made it). Beside it `state.bin` holds what the last build saw and
+made (digest.build.memory reads and writes it), and a `lock` file keeps two builds apart.
+Anything unreadable (a crash, a digest upgrade, a hand edit) is treated as no cache at all.
 """
 
 from __future__ import annotations
@@ -21,7 +19,6 @@ from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 from digest import __version__
 from digest.collate import Entry
@@ -34,7 +31,16 @@ CACHE_DIR = ".digest-cache"
 # content key -> pickled Story; its packed Entry; its packed search record (and
 # "shard:" + a hash -> one gzipped shard of the search index)
 TABLES = ("story", "entry", "search")
-FORMAT = 4  # bump whenever what state.bin holds changes
+
+# What marshal stores of an Entry, the Diagnostics and the Index (see pack_entry, pack_index).
+PackedTerm = tuple[str, str]  # key, name
+PackedEntry = tuple[str, str, float, int, PackedTerm, tuple[PackedTerm, ...], PackedTerm | None,
+                    bool, float, str, str]
+PackedProblems = tuple[tuple[str, str | None, int | None, str], ...]
+PackedListings = tuple[tuple[str, str, tuple[str, ...]], ...]
+PackedEdition = tuple[int, PackedListings, int | None, int | None]
+PackedIndex = tuple[tuple[str, ...], tuple[str, ...], tuple[PackedEdition, ...],
+                    dict[str, PackedListings]]
 
 
 @functools.cache
@@ -46,13 +52,6 @@ def code_version() -> str:
     for path in sorted(package.rglob("*.py")):
         digest.update(f"\x00{path.relative_to(package).as_posix()}\x00".encode())
         digest.update(path.read_bytes())
-    return digest.hexdigest()
-
-
-def content_key(data: bytes, shown: str, config_part: str) -> str:
-    """A file's bytes, its shown path and the config -> the key of the Story it gives."""
-    digest = hashlib.blake2b(data, digest_size=16)
-    digest.update(f"\x00{shown}\x00{config_part}\x00{code_version()}".encode())
     return digest.hexdigest()
 
 
@@ -72,7 +71,7 @@ class MemoryStore:
 
     def __init__(self) -> None:
         self.stories: dict[str, bytes] = {}
-        self.rows: dict[str, tuple | None] = {}
+        self.rows: dict[str, PackedEntry | None] = {}
         self.search_rows: dict[str, bytes] = {}
 
     def usable(self) -> bool:
@@ -85,14 +84,14 @@ class MemoryStore:
     def put(self, items: Iterable[tuple[str, bytes]]) -> None:
         self.stories.update(items)
 
-    def entry(self, key: str) -> tuple | None:
+    def entry(self, key: str) -> PackedEntry | None:
         """Key -> its packed Entry (None: the file gave none); KeyError when unknown."""
         return self.rows[key]
 
-    def entries(self) -> dict[str, tuple | None]:
+    def entries(self) -> dict[str, PackedEntry | None]:
         return dict(self.rows)
 
-    def put_entries(self, items: Iterable[tuple[str, tuple | None]]) -> None:
+    def put_entries(self, items: Iterable[tuple[str, PackedEntry | None]]) -> None:
         self.rows.update(items)
 
     def search_records(self, keys: list[str]) -> dict[str, bytes]:
@@ -163,17 +162,17 @@ class StoryStore(MemoryStore):
     def put(self, items: Iterable[tuple[str, bytes]]) -> None:
         self._insert("story", list(items))
 
-    def entry(self, key: str) -> tuple | None:
+    def entry(self, key: str) -> PackedEntry | None:
         row = self.db.execute("select data from entry where key = ?", (key,)).fetchone()
         if row is None:
             raise KeyError(key)
         return marshal.loads(row[0])
 
-    def entries(self) -> dict[str, tuple | None]:
+    def entries(self) -> dict[str, PackedEntry | None]:
         return {key: marshal.loads(data)
                 for key, data in self.db.execute("select key, data from entry")}
 
-    def put_entries(self, items: Iterable[tuple[str, tuple | None]]) -> None:
+    def put_entries(self, items: Iterable[tuple[str, PackedEntry | None]]) -> None:
         self._insert("entry", [(key, marshal.dumps(row)) for key, row in items])
 
     def search_records(self, keys: list[str]) -> dict[str, bytes]:
@@ -216,37 +215,7 @@ class StoryStore(MemoryStore):
                                      str(self.path))]) from None
 
 
-def load_state(folder: Path) -> dict[str, Any]:
-    """The last build's state, or {} when there is none usable."""
-    try:
-        state = marshal.loads((folder / "state.bin").read_bytes())
-    except (OSError, EOFError, ValueError, TypeError):
-        return {}
-    if not isinstance(state, dict) or state.get("format") != (FORMAT, code_version()):
-        return {}
-    return state
-
-
-def save_state(folder: Path, state: dict[str, Any]) -> None:
-    """Write the state atomically (a crash leaves the old one or the new one); OutputError
-    when the disk refuses."""
-    temporary = folder / "state.bin.new"
-    try:
-        with open(temporary, "wb") as handle:
-            handle.write(marshal.dumps({**state, "format": (FORMAT, code_version())}))
-        os.replace(temporary, folder / "state.bin")
-    except OSError as exc:
-        temporary.unlink(missing_ok=True)
-        raise OutputError([error(f"cannot write the build cache: {exc.strerror or exc}",
-                                 str(folder))]) from None
-
-
-def forget_state(folder: Path) -> None:
-    """Remove the state (when it could not be brought up to date): the next build starts cold."""
-    (folder / "state.bin").unlink(missing_ok=True)
-
-
-def pack_entry(entry: Entry) -> tuple:
+def pack_entry(entry: Entry) -> PackedEntry:
     """Entry -> plain values marshal can store."""
     return (entry.url, entry.path, entry.timestamp, entry.day.toordinal(),
             _pack_term(entry.section), tuple(_pack_term(t) for t in entry.tags),
@@ -254,7 +223,7 @@ def pack_entry(entry: Entry) -> tuple:
             entry.lastmod, entry.fingerprint)
 
 
-def unpack_entry(row: tuple, terms: dict[tuple[str, str], Term]) -> Entry:
+def unpack_entry(row: PackedEntry, terms: dict[tuple[str, str], Term]) -> Entry:
     """pack_entry's values -> the Entry (terms shared through `terms`)."""
     url, path, timestamp, day, section, tags, outlet, draft, written, lastmod, fp = row
     return Entry(url, path, timestamp, date.fromordinal(day), _term(section, terms),
@@ -262,30 +231,32 @@ def unpack_entry(row: tuple, terms: dict[tuple[str, str], Term]) -> Entry:
                  _term(outlet, terms) if outlet else None, draft, written, lastmod, fp)
 
 
-def pack_problems(problems: Iterable[Diagnostic]) -> tuple:
+def pack_problems(problems: Iterable[Diagnostic]) -> PackedProblems:
+    """Diagnostics -> plain values marshal can store."""
     return tuple((d.message, d.location.path if d.location else None,
                   d.location.line if d.location else None, str(d.severity)) for d in problems)
 
 
-def unpack_problems(rows: Iterable[tuple]) -> tuple[Diagnostic, ...]:
+def unpack_problems(rows: PackedProblems) -> tuple[Diagnostic, ...]:
+    """pack_problems' values -> the Diagnostics."""
     return tuple(Diagnostic(message=message,
                             location=Location(path=path, line=line) if path else None,
                             severity=Severity(severity))
                  for message, path, line, severity in rows)
 
 
-def _pack_term(term: Term) -> tuple[str, str]:
+def _pack_term(term: Term) -> PackedTerm:
     return (term.key, term.name)
 
 
-def _term(packed: tuple[str, str], terms: dict[tuple[str, str], Term]) -> Term:
+def _term(packed: PackedTerm, terms: dict[PackedTerm, Term]) -> Term:
     found = terms.get(packed)
     if found is None:
         found = terms[packed] = Term(key=packed[0], name=packed[1])
     return found
 
 
-class CachedEntries(Mapping):
+class CachedEntries(Mapping[str, Entry]):
     """URL -> Entry over a store's packed entries, unpacking only the ones asked for."""
 
     def __init__(self, key_of_url: dict[str, str], store: MemoryStore, fresh: dict[str, Entry]):
@@ -297,7 +268,12 @@ class CachedEntries(Mapping):
         found = self._done.get(url)
         if found is None:
             key = self._key_of_url[url]
-            found = self._fresh.get(key) or unpack_entry(self._store.entry(key), self._terms)
+            found = self._fresh.get(key)
+            if found is None:
+                row = self._store.entry(key)
+                if row is None:  # the file gave no Entry: the Index lists no URL of it
+                    raise KeyError(url)
+                found = unpack_entry(row, self._terms)
             self._done[url] = found
         return found
 
@@ -308,7 +284,7 @@ class CachedEntries(Mapping):
         return len(self._key_of_url)
 
 
-def pack_index(index: Index, key_of_path: dict[str, str]) -> tuple:
+def pack_index(index: Index, key_of_path: dict[str, str]) -> PackedIndex:
     """Index -> plain values marshal can store (entries by content key)."""
     entries = index.entries
     return (
@@ -320,7 +296,7 @@ def pack_index(index: Index, key_of_path: dict[str, str]) -> tuple:
     )
 
 
-def unpack_index(packed: tuple, config: Config, store: MemoryStore,
+def unpack_index(packed: PackedIndex, config: Config, store: MemoryStore,
                  fresh: dict[str, Entry]) -> Index:
     """pack_index's values -> the Index, its entries unpacked on demand (`fresh` first)."""
     urls, keys, editions, listings = packed
@@ -337,9 +313,10 @@ def unpack_index(packed: tuple, config: Config, store: MemoryStore,
     )
 
 
-def _pack_listings(items: Iterable[IndexListing]) -> tuple:
+def _pack_listings(items: Iterable[IndexListing]) -> PackedListings:
     return tuple((item.term.key, item.term.name, item.urls) for item in items)
 
 
-def _unpack_listings(packed: tuple, terms: dict) -> tuple[IndexListing, ...]:
+def _unpack_listings(packed: PackedListings,
+                     terms: dict[PackedTerm, Term]) -> tuple[IndexListing, ...]:
     return tuple(IndexListing(_term((key, name), terms), urls) for key, name, urls in packed)

@@ -38,19 +38,18 @@ def check(options: BuildOptions, external: bool = False) -> list[Diagnostic]:
     """Build in memory -> every content, template and link problem found (empty when clean)."""
     builder = Builder(replace(options, write=False, search=False))
     try:
-        result = builder.build()
+        result = builder.build_site()
     except DigestError as exc:
         return list(exc.diagnostics)
     problems = list(result.diagnostics)
-    config = builder.config
-    assert config is not None  # a build that returned has read it
+    config = result.config
     problems += relative_base_url(config, find_config(options.project, options.config_path),
                                   options.project, Severity.ERROR)
     if config.sources:
         from digest.fetch.health import failing_problems
 
         problems += failing_problems(config, options.project, datetime.now(UTC))
-    links, outside = site_links(builder.files, config.base_path)
+    links, outside = site_links(result.files, config.base_path)
     problems += links
     if external:
         problems += external_links(outside)

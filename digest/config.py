@@ -4,21 +4,20 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import yaml
-
+from digest.config_file import CONFIG_FILE, find_config, read_config_file
 from digest.errors import ConfigError, Diagnostic, Location, Severity, error
 from digest.fetch.settings import FetchConfig, SourceConfig, parse_fetch
 from digest.text import nfc, slugify
-from digest.yamlsafe import load as load_yaml
-from digest.yamlsafe import shape_problem, yaml_diagnostic
 
-CONFIG_FILE = "digest.yaml"
+__all__ = ["CONFIG_FILE", "Config", "find_config", "load_config", "relative_base_url"]
+Item = TypeVar("Item")
 PUBLISH_MODES = ("full", "excerpt")
 SEARCH_MODES = ("shown", "full")
 KOREAN_DATE_FORMAT = "{year}년 {month}월 {day}일 {hour:02d}:{minute:02d}"
@@ -96,17 +95,6 @@ _OUTLET_KEYS = {"name", "aliases", "domains"}
 _DOMAIN = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}")
 
 
-def find_config(project: Path, given: Path | None = None) -> Path | None:
-    """The config file a command reads: `given` (ConfigError when it is not a file), else the
-    project's digest.yaml if there is one, else None (the defaults)."""
-    if given is not None:
-        if not given.is_file():
-            raise ConfigError([error(f"config file not found: {given}")])
-        return given
-    default = project / CONFIG_FILE
-    return default if default.is_file() else None
-
-
 def relative_base_url(config: Config, path: Path | None, project: Path,
                       severity: Severity) -> list[Diagnostic]:
     """A problem, placed at the config file (shown relative to the project), when the site has
@@ -130,7 +118,7 @@ def load_config(path: Path | None, *, base_url: str | None = None) -> Config:
     lines: dict[str, int] = {}
     shown = str(path) if path else CONFIG_FILE
     if path is not None:
-        data, lines = _read_yaml(path)
+        data, lines = read_config_file(path)
     if base_url is not None:
         data = {**data, "base_url": base_url}
     problems: list[Diagnostic] = []
@@ -138,50 +126,6 @@ def load_config(path: Path | None, *, base_url: str | None = None) -> Config:
     if problems:
         raise ConfigError(problems)
     return config
-
-
-def _read_yaml(path: Path) -> tuple[dict[str, Any], dict[str, int]]:
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ConfigError([error(f"cannot read config: {exc.strerror or exc}", str(path))]) \
-            from None
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise ConfigError([error("the config is not UTF-8 text; save it as UTF-8", str(path),
-                                 line)]) from None
-    refused = shape_problem(text)
-    if refused:
-        raise ConfigError([error(f"config refused: {refused[0]}", str(path), refused[1] + 1)])
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = load_yaml(text)
-    except yaml.YAMLError as exc:
-        raise ConfigError([yaml_diagnostic(exc, str(path), first_line=1, where="the config")]) \
-            from None
-    if data is None:
-        return {}, {}
-    if not isinstance(data, dict):
-        raise ConfigError([error("the config must be a mapping of keys to values", str(path), 1)])
-    return data, _key_lines(node)
-
-
-def _key_lines(node: yaml.Node, prefix: str = "") -> dict[str, int]:
-    """A composed YAML node -> {'sections[0].key': line} for every mapping key inside it."""
-    lines: dict[str, int] = {}
-    if isinstance(node, yaml.MappingNode):
-        for key_node, value_node in node.value:
-            path = f"{prefix}.{key_node.value}" if prefix else str(key_node.value)
-            lines[path] = key_node.start_mark.line + 1
-            lines.update(_key_lines(value_node, path))
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            path = f"{prefix}[{index}]"
-            lines[path] = item.start_mark.line + 1
-            lines.update(_key_lines(item, path))
-    return lines
 
 
 class _Checker:
@@ -201,7 +145,9 @@ class _Checker:
             hint = f"; did you mean '{near[0]}'?" if near else ""
             self.fail(f"{prefix}{key}", f"unknown key{hint}")
 
-    def typed(self, data: dict, key: str, kind: type | tuple, default: Any, prefix: str = ""):
+    def typed(self, data: dict[str, Any], key: str, kind: type | tuple[type, ...], default: Any,
+              prefix: str = "") -> Any:
+        """data[key] when it is of `kind` (YAML before validation: any value), else default."""
         value = data.get(key, default)
         if value is default:
             return default
@@ -330,7 +276,8 @@ def _sections(check: _Checker, raw: Any) -> tuple[SectionConfig, ...]:
     return tuple(sorted(sections, key=lambda s: (s.order, s.key)))
 
 
-def _items(check: _Checker, raw: Any, key: str, parse, shape: str) -> list:
+def _items(check: _Checker, raw: Any, key: str,
+           parse: Callable[[_Checker, Any, int], Item | None], shape: str) -> list[Item]:
     """A config list -> each item parsed (None: a problem, already reported, leaves it out)."""
     if raw is None:
         return []

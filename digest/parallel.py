@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import gc
 import multiprocessing
 import os
 import signal
@@ -32,6 +31,12 @@ def _follow_parent(parent: int) -> None:
         os._exit(1)
 
 
+def will_fork(count: int, jobs: int, serial_below: int = SERIAL_BELOW) -> bool:
+    """Whether map_ordered runs `count` items in forked workers (else here, one by one)."""
+    can_fork = "fork" in multiprocessing.get_all_start_methods()
+    return jobs > 1 and count >= serial_below and can_fork
+
+
 def run_chunk(function: Callable[[Item], Result], chunk: Sequence[Item]) -> list[Result]:
     return [function(item) for item in chunk]
 
@@ -42,8 +47,7 @@ def map_ordered(function: Callable[[Item], Result], items: Sequence[Item], *, jo
                 on_chunk: Callable[[list[Result]], None] | None = None) -> list[Result]:
     """Apply `function` (a module-level function) to each item, in forked workers when it pays.
     With `on_chunk`, results go to it as they arrive (in any order) and none are returned."""
-    can_fork = "fork" in multiprocessing.get_all_start_methods()
-    if jobs <= 1 or len(items) < serial_below or not can_fork:
+    if not will_fork(len(items), jobs, serial_below):
         results = []
         for item in items:
             result = function(item)
@@ -56,10 +60,8 @@ def map_ordered(function: Callable[[Item], Result], items: Sequence[Item], *, jo
     size = max(min_chunk, len(items) // (jobs * 8))
     chunks = [items[i:i + size] for i in range(0, len(items), size)]
     ordered: list[list[Result]] = [[] for _ in chunks]
-    # fork: workers inherit the parent's state (the Site, the compiled templates) for free.
-    # Frozen objects are left alone by the workers' collector, so their pages stay shared
-    # instead of being copied on first touch.
-    gc.freeze()
+    # fork: workers inherit the parent's state (the config, the compiled templates) for free
+    # (the caller may gc.freeze() first, so that the workers' collector leaves it shared).
     pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"),
                                initializer=_follow_parent, initargs=(os.getpid(),))
     try:

@@ -68,13 +68,6 @@ def news_article(story: Story, config: Config) -> dict[str, Any]:
     return data
 
 
-def site_fingerprint(index: Index, templates_fingerprint: str) -> str:
-    """What every page shows beside its own data: config, templates, section menu, years."""
-    navigation = [(item.term.key, item.term.name) for item in index.listings["sections"]]
-    years = sorted({e.day.year for e in index.editions})
-    return repr((index.config, templates_fingerprint, navigation, years))
-
-
 def plan(index: Index) -> list[Page]:
     """Index -> every page to write, in a stable order."""
     pages = [Page(kind=PageKind.FRONT, url=routes.FRONT, template="front.html"),

@@ -15,10 +15,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TypedDict
 from urllib.parse import unquote, urlsplit
 
-from digest.build import EVERYTHING, Builder, BuildOptions
+from digest.build import Builder, BuildOptions, SiteBuild
 from digest.changes import RenderCount, changed_files, count, moved_pages, under
 from digest.config import Config, find_config, load_config
 from digest.errors import DigestError, one_line
+from digest.kinds import EVERYTHING, Change
 from digest.templates import PACKAGE_DIR
 from digest.watch import Watcher
 
@@ -259,6 +260,7 @@ class Preview:
         # Preview builds stay in memory, and fail on any content error so the last good
         # site stays up.
         self.builder = Builder(replace(options.build, strict=True, write=False))
+        self.built: SiteBuild | None = None  # the last build that succeeded
         self.site = Site()
         self.state = PreviewState()
         self.moves: dict[str, str] = {}  # site URL of a page gone -> where to look instead
@@ -266,16 +268,16 @@ class Preview:
         self.server: ThreadingHTTPServer | None = None
         self.watcher: Watcher | None = None
 
-    def rebuild(self, kinds: frozenset[str] = EVERYTHING) -> bool:
+    def rebuild(self, kinds: frozenset[Change] = EVERYTHING) -> bool:
         """Rebuild after a change; on failure keep the last good site and report -> success."""
         with self.building:
-            before, rendering = self.builder.index, RenderCount()
+            before, rendering = self.built.index if self.built else None, RenderCount()
             try:
-                result = self.builder.build(kinds, rendering)
+                result = self.builder.build_site(kinds, rendering)
             except Exception as exc:  # whatever a build raises, the preview keeps serving
                 self._failed(exc, first=before is None)
                 return False
-            files = self.builder.files
+            files = result.files
             if before is None:
                 self.say(f"built {count(result.articles, 'article')} into "
                          f"{count(result.pages, 'page')} in {result.seconds:.2f} s", False)
@@ -284,9 +286,8 @@ class Preview:
                          f"{count(result.pages, 'page')} re-rendered, "
                          f"{count(changed_files(self.site.files, files), 'file')} changed, "
                          f"in {result.seconds:.2f} s", False)
-            index = self.builder.index
-            assert index is not None  # a build that returned has made it
-            self.moves = moved_pages(before, index, files, self.moves)
+            self.built = result
+            self.moves = moved_pages(before, result.index, files, self.moves)
             self.site.files = files  # one assignment: never a half-built site
             self.state.publish((), under(self.site.base_path, self.moves))
             return True
@@ -307,7 +308,7 @@ class Preview:
 
     def start(self) -> str:
         """First build, then bind and watch -> the URL being served (raises OSError)."""
-        config = self.builder.config if self.rebuild() else self._show_something()
+        config = self.built.config if self.rebuild() and self.built else self._show_something()
         self.site.base_path = config.base_path if config else "/"
         self.server = make_server(self.options.host, self.options.port, self.site, self.state)
         build = self.options.build
@@ -325,14 +326,14 @@ class Preview:
         (none if that fails too), and read the config for its base path if it can be read."""
         lenient = Builder(replace(self.options.build, strict=False, write=False))
         with contextlib.suppress(Exception):  # the overlay already says what went wrong
-            lenient.build()
-            self.site.files = lenient.files
-        if lenient.config is None:
-            with contextlib.suppress(Exception):
-                build = self.options.build
-                return load_config(find_config(build.project, build.config_path),
-                                   base_url=build.base_url)
-        return lenient.config
+            result = lenient.build_site()
+            self.site.files = result.files
+            return result.config
+        with contextlib.suppress(Exception):
+            build = self.options.build
+            return load_config(find_config(build.project, build.config_path),
+                               base_url=build.base_url)
+        return None
 
     def serve_forever(self) -> None:
         """Serve until Ctrl-C (KeyboardInterrupt) or stop() from another thread."""

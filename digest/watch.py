@@ -13,8 +13,8 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 from watchdog.observers.polling import PollingObserver
 
-from digest.build import CONFIG, CONTENT, STATIC, TEMPLATES
 from digest.config import CONFIG_FILE
+from digest.kinds import Change
 
 # Editor droppings: vim swap/backup and its 4913 probe, emacs lock/autosave, JetBrains and
 # VS Code temporary copies, macOS metadata, our own atomic-write temporaries.
@@ -24,11 +24,12 @@ DEBOUNCE_SECONDS = 0.08
 WATCHED_FOLDERS = ("content", "templates", "static")
 
 
-def classify(path: PurePath, project: PurePath, config_file: PurePath | None = None) -> str | None:
-    """A changed path -> 'config', 'content', 'templates', 'static', or None to ignore it.
+def classify(path: PurePath, project: PurePath,
+             config_file: PurePath | None = None) -> Change | None:
+    """A changed path -> the kind of change it is, or None to ignore it.
     `config_file` is the config's absolute path (default: digest.yaml in the project)."""
     if path == (config_file or project / CONFIG_FILE):
-        return CONFIG
+        return Change.CONFIG
     try:
         relative = path.relative_to(project)
     except ValueError:
@@ -39,16 +40,16 @@ def classify(path: PurePath, project: PurePath, config_file: PurePath | None = N
         return None
     if parts[0] == "content" and len(parts) > 1:
         hidden = any(p.startswith((".", "_")) for p in parts[1:])
-        return None if hidden else CONTENT
+        return None if hidden else Change.CONTENT
     if parts[0] == "templates" and len(parts) > 1:
-        return TEMPLATES
+        return Change.TEMPLATES
     if parts[0] == "static" and len(parts) > 1:
-        return None if parts[-1].startswith(".") else STATIC
+        return None if parts[-1].startswith(".") else Change.STATIC
     return None
 
 
 def kinds_of(paths: Iterable[PurePath], project: PurePath,
-             config_file: PurePath | None = None) -> frozenset[str]:
+             config_file: PurePath | None = None) -> frozenset[Change]:
     """Changed paths -> the set of change kinds they add up to."""
     return frozenset(k for k in (classify(p, project, config_file) for p in paths) if k)
 
@@ -57,7 +58,7 @@ class Watcher(FileSystemEventHandler):
     """Watches a project and its config file, wherever that is, and calls `on_change(kinds)`
     once a burst of events has settled."""
 
-    def __init__(self, project: Path, on_change: Callable[[frozenset[str]], object], *,
+    def __init__(self, project: Path, on_change: Callable[[frozenset[Change]], object], *,
                  poll: bool = False, config_file: Path | None = None):
         self.project = project.resolve()
         config_file = config_file or self.project / CONFIG_FILE

@@ -27,6 +27,7 @@ DOCS_PER_SHARD = 32  # the shard count is the power of two nearest docs / this
 SHARD_KEY = "shard:"  # store key prefix of a shard's gzipped bytes
 
 Doc = tuple[str, str, str]  # (URL, content key, ISO day), in id order
+PackedIndexState = tuple[tuple[Doc, ...], tuple[str, ...], bytes]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -37,16 +38,18 @@ class IndexState:
     shards: tuple[str, ...]
     lengths: bytes
 
-    def pack(self) -> tuple:
+    def pack(self) -> PackedIndexState:
         """-> plain values, for the build's state file."""
         return self.docs, self.shards, self.lengths
 
     @classmethod
-    def unpack(cls, packed: tuple | None) -> IndexState | None:
+    def unpack(cls, packed: PackedIndexState | None) -> IndexState | None:
+        """pack()'s values (None: no index) -> the state."""
         if packed is None:
             return None
         docs, shards, lengths = packed
-        return cls(docs=tuple(map(tuple, docs)), shards=tuple(shards), lengths=bytes(lengths))
+        return cls(docs=tuple((url, key, day) for url, key, day in docs), shards=tuple(shards),
+                   lengths=bytes(lengths))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -86,12 +89,13 @@ def update(previous: IndexState | None, docs: list[Doc], records: Records,
 
 def _fresh(docs: list[Doc], records: Records) -> Update:
     postings, lengths, files = Postings(), bytearray(), {}
+    new_shards: dict[str, bytes] = {}
     for doc, data in enumerate(records([key for _, key, _ in docs])):
         terms, values, length, _, shown = unpack_record(data)
         postings.add(doc, terms, values)
         lengths.append(length)
         files[_doc_path(doc)] = shown
-    shards, new_shards = [], {}
+    shards = []
     for number, entries in enumerate(postings.shards(shard_count(len(docs)))):
         shards.append(_put_shard(number, entries, files, new_shards))
     state = IndexState(docs=tuple(docs), shards=tuple(shards), lengths=bytes(lengths))
@@ -159,7 +163,7 @@ def _patch_shards(old: tuple[str, ...], changes: dict[str, list[tuple[int, int]]
     touched: dict[int, list[str]] = defaultdict(list)
     for term in changes.keys() | cuts.keys():
         touched[fnv1a(term) % len(old)].append(term)
-    shards, new_shards = list(old), {}
+    shards, new_shards = list(old), dict[str, bytes]()
     for number, terms in sorted(touched.items()):
         stored = shard(old[number])
         if stored is None:

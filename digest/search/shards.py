@@ -61,7 +61,8 @@ def decode_ids(data: bytes) -> list[int]:
     return ids
 
 
-def entry(ids: list[int], values: bytes) -> Entry:
+def entry(ids: list[int], values: bytes | bytearray) -> Entry:
+    """A term's document ids and their values -> its entry."""
     return len(ids), ids[-1], encode_ids(ids), bytes(values)
 
 
@@ -138,10 +139,10 @@ def patch(old: Entry | None, changes: list[tuple[int, int]], cut: int | None) ->
     (`cut`, or None) -> the new entry, None when no document holds the term any more."""
     if old is not None and cut is None and changes and changes[0][0] > old[1] and all(
             value for _, value in changes):
-        count, last, ids, values = old  # appended after the last id: the common case
+        count, last, old_ids, old_values = old  # appended after the last id: the common case
         tail = [doc for doc, _ in changes]
-        return (count + len(tail), tail[-1], ids + encode_ids(tail, last),
-                values + bytes(value for _, value in changes))
+        return (count + len(tail), tail[-1], old_ids + encode_ids(tail, last),
+                old_values + bytes(value for _, value in changes))
     ids, values = (decode_ids(old[2]), bytearray(old[3])) if old else ([], bytearray())
     if cut is not None:
         keep = bisect_left(ids, cut)

@@ -16,7 +16,8 @@ import pytest
 import digest.build as build_module
 import digest.search
 import digest.search.index as search_index
-from digest.build import RACY_NS, _trusted
+from digest.build.keys import RACY_NS
+from digest.build.keys import trusted_stamp as _trusted
 from digest.cache import CACHE_DIR, cache_lock
 from digest.errors import DigestError, OutputError
 from digest.render import Renderer
@@ -60,7 +61,7 @@ def project(tmp_path: Path) -> Project:
 def counted(monkeypatch) -> dict[str, int]:
     """Counts of pages rendered and articles parsed from here on."""
     counts = {"rendered": 0, "parsed": 0}
-    real_render, real_load = Renderer.render, build_module.load_article
+    real_render, real_load = Renderer.render, build_module.workers.load_article
 
     def render(self, page):
         counts["rendered"] += 1
@@ -71,7 +72,7 @@ def counted(monkeypatch) -> dict[str, int]:
         return real_load(*args)
 
     monkeypatch.setattr(Renderer, "render", render)
-    monkeypatch.setattr(build_module, "load_article", load)
+    monkeypatch.setattr(build_module.workers, "load_article", load)
     return counts
 
 
@@ -157,7 +158,6 @@ def test_an_edited_theme_table_renders_the_pages_again(project, tmp_path, monkey
     theme = tmp_path / "theme"
     shutil.copytree(theme_dir(), theme)
     monkeypatch.setattr(digest.templates, "theme_dir", lambda: theme)
-    monkeypatch.setattr(build_module, "theme_dir", lambda: theme)
     project.build()
     table = theme / "i18n" / "ko.yaml"
     table.write_text(table.read_text().replace("breadcrumbs: 현재 위치", "breadcrumbs: 위치"))
@@ -255,7 +255,7 @@ def test_now_is_read_once_per_build(tmp_path, monkeypatch):
         readings.append(due - timedelta(seconds=1) if not readings else due + timedelta(hours=1))
         return readings[-1]
 
-    monkeypatch.setattr(build_module, "build_now", clock)
+    monkeypatch.setattr(build_module.builder, "build_now", clock)
     project.build(now=None)
     assert len(readings) == 1 and "곧 나올 기사" not in project.page("")
     project.build(now=None)  # nothing else changed: only the clock moved on

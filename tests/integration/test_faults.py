@@ -210,14 +210,14 @@ def test_a_file_deleted_during_a_build_is_a_diagnostic_not_a_crash(project, monk
 
     project.article("a", "기사", "2026-11-18T09:00:00+09:00")
     doomed = project.article("b", "사라질 기사", "2026-11-18T10:00:00+09:00")
-    real_scan = build_module.scan_sources
+    real_scan = build_module.load.content_files.scan_sources
 
     def scan_then_delete(content, root):
         found = real_scan(content, root)
         doomed.unlink()  # gone after the folder was listed, before it is read
         return found
 
-    monkeypatch.setattr(build_module, "scan_sources", scan_then_delete)
+    monkeypatch.setattr(build_module.load.content_files, "scan_sources", scan_then_delete)
     result = project.build()
     assert result.articles == 1
     assert [str(d) for d in result.diagnostics if d.is_error] == [

@@ -132,8 +132,8 @@ def test_rebuild_kinds_do_only_what_they_need(preview, monkeypatch):
     running, url, project = preview
     import digest.build as build_module
     reads = []
-    real_load = build_module.load_article
-    monkeypatch.setattr(build_module, "load_article",
+    real_load = build_module.workers.load_article
+    monkeypatch.setattr(build_module.workers, "load_article",
                         lambda path, shown, *rest: reads.append(shown) or real_load(
                             path, shown, *rest))
     project.article("b", "둘째 기사", "2026-11-19T09:00:00+09:00", section="경제")
