@@ -49,7 +49,7 @@ def render(source: str) -> RenderedMarkdown:
 
 # Prose: paragraphs, ATX headings and block quotes, with **strong** and [links](url), nothing
 # else. For such text markdown-it-pyrs (Rust) gives byte for byte what markdown-it-py gives
-# (checked on the test corpus, hostile text and fuzzed documents in tests/test_markdown.py);
+# (checked on the test corpus, hostile text and fuzzed documents in tests/unit/test_markdown.py);
 # anything else, even one backtick or non-breaking space, goes to markdown-it-py. Where they
 # were seen to differ: footnotes, reference definitions, lists, code, empty block quotes,
 # thematic breaks, single-`*` and `_` emphasis (delimiter rules), entities, and Unicode spaces

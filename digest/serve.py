@@ -90,7 +90,7 @@ class PreviewState:
             self.changed.notify_all()
 
 
-class Site:
+class ServedSite:
     """The site being previewed: its files in memory, and the base path it is served under.
     `files` is replaced whole after each good build, so a request sees one build or the next."""
 
@@ -131,7 +131,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
     """Answers a preview's requests: the built files (pages with the reload script), the
     script itself, the status and the event stream; make_handler binds it to one preview."""
 
-    site: Site
+    site: ServedSite
     state: PreviewState
     server_version = "digest-preview"
     protocol_version = "HTTP/1.1"
@@ -215,7 +215,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
             self.wfile.write(body)
 
 
-def make_handler(site: Site, state: PreviewState) -> type[BaseHTTPRequestHandler]:
+def make_handler(site: ServedSite, state: PreviewState) -> type[BaseHTTPRequestHandler]:
     """The request handler class for one preview."""
     return type("Handler", (PreviewHandler,), {"site": site, "state": state})
 
@@ -231,7 +231,8 @@ def content_type(name: str) -> str:
         "application/octet-stream"
 
 
-def make_server(host: str, port: int, site: Site, state: PreviewState) -> ThreadingHTTPServer:
+def make_server(host: str, port: int, site: ServedSite,
+                state: PreviewState) -> ThreadingHTTPServer:
     """Bind the preview server (port 0 picks a free port); OSError when the port is taken."""
     # The standard library listens with a backlog of 5: a burst of connections (many tabs,
     # a load test) then waits seconds for SYN retries. Allow a long queue.
@@ -261,7 +262,7 @@ class Preview:
         # site stays up.
         self.builder = Builder(replace(options.build, strict=True, write=False))
         self.built: SiteBuild | None = None  # the last build that succeeded
-        self.site = Site()
+        self.site = ServedSite()
         self.state = PreviewState()
         self.moves: dict[str, str] = {}  # site URL of a page gone -> where to look instead
         self.building = threading.Lock()

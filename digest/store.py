@@ -101,7 +101,7 @@ def loads(text: str, path: str, site_tz: tzinfo) -> tuple[Article | None, list[D
 # The front matter dumps() writes, and most hand-written front matter, is one `key: value` per
 # line with quoted strings, plain words, lists of those, timestamps, dates and booleans. Read
 # directly, that is ten times faster than building it through PyYAML; anything else (or anything
-# in doubt) goes to PyYAML. tests/test_store_roundtrip.py checks that both agree.
+# in doubt) goes to PyYAML. tests/unit/test_store_roundtrip.py checks that both agree.
 _KEY_VALUE = re.compile(r"([A-Za-z_][A-Za-z0-9_]*): (.+)")
 # What YAML keeps as it is inside quotes on one line: printable, no line break, no quote mark.
 _PRINTABLE = r"\t\x20-\x21\x23-\x26\x28-\x5b\x5d-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd" \

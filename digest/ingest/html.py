@@ -40,7 +40,7 @@ from digest.ingest.metadata import (
     time_tag,
     visible_text,
 )
-from digest.ingest.text import extract_text
+from digest.ingest.pagetext import extract_text
 from digest.ingest.vocabulary import GENERIC_SECTIONS, Vocabulary, fold, vocabulary
 from digest.text import nfc
 

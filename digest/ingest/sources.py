@@ -14,8 +14,8 @@ from digest.ingest.extracted import Extracted
 from digest.ingest.feed import extract_feed
 from digest.ingest.html import extract_html
 from digest.ingest.normalize import Rejected, ingested_at, to_article
+from digest.ingest.pagetext import extract_text
 from digest.ingest.read import UnreadableSource, read_source
-from digest.ingest.text import extract_text
 from digest.ingest.vocabulary import vocabulary
 from digest.model import Article
 from digest.store import loads

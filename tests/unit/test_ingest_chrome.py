@@ -9,7 +9,7 @@ import pytest
 
 from digest.ingest import chrome
 from digest.ingest.html import _aligned, extract_html
-from digest.ingest.text import extract_text
+from digest.ingest.pagetext import extract_text
 
 HEAD = "가상일보\n경제\n물가 잡기 나선 정부, 공공요금 동결 검토\n입력 2026-11-18 09:12\n"
 PROSE = ("정부가 내년 상반기 공공요금을 동결하는 방안을 검토하고 있다. 물가 상승률이 석 달째 "

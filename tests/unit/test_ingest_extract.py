@@ -10,8 +10,8 @@ import pytest
 from digest.ingest import korean
 from digest.ingest.feed import extract_feed
 from digest.ingest.html import extract_html
+from digest.ingest.pagetext import extract_text
 from digest.ingest.read import UnreadableSource, decode, read_source
-from digest.ingest.text import extract_text
 from tests.conftest import SHARED
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from digest import routes
 from digest.ingest import korean
-from digest.ingest.text import extract_text
+from digest.ingest.pagetext import extract_text
 from digest.store import parse_datetime
 from digest.text import nfc, slugify
 

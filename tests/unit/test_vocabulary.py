@@ -12,8 +12,8 @@ from digest.errors import Diagnostic
 from digest.ingest import vocabulary as vocabulary_module
 from digest.ingest.filing import clean_tags, outlet_in_lines, section_in_lines
 from digest.ingest.html import extract_html
+from digest.ingest.pagetext import extract_text
 from digest.ingest.run import IngestOptions, ingest
-from digest.ingest.text import extract_text
 from digest.ingest.vocabulary import builtin_tables, fold, vocabulary
 from digest.store import loads
 from tests.conftest import NOW
