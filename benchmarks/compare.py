@@ -1,6 +1,7 @@
 """digest against Hugo and Pelican on the same generated articles, on this machine, in one run.
 
     python3 benchmarks/compare.py --n 1000 --n 10000 [--runs 3] [--tools digest,hugo,pelican]
+                                  [--baseline CHECKOUT]
 
 Install the other tools first with `bash scripts/bench-setup.sh`; this script installs nothing
 and skips (saying so) a tool that is missing. Each tool builds its own layout of the same
@@ -23,6 +24,12 @@ deleted before it: that would measure the deletion (and the order of the tools),
 digest runs with --no-search, since the other tools' configs build no search index; the
 tool `digest+search` is digest's default build, with its search index, on its own copy of the
 articles. The time the search step takes in a cold build is printed after the table.
+
+`--baseline CHECKOUT` also runs digest from another checkout of this repository (for instance
+`git worktree add --detach ../before REV`), as `digest@base` beside `digest` (and
+`digest+search@base`), in the same rounds: a change's before and after measured in one run.
+Two separate runs cannot be compared, since a run ends by deleting what it moved aside, which
+slows the next run's file creation (see above).
 """
 
 from __future__ import annotations
@@ -36,7 +43,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -55,6 +62,7 @@ class Tool:
     outputs: tuple[str, ...]  # removed before a cold build: output and caches
     program: str
     layout: str = ""  # the corpus layout, when not the tool's name
+    checkout: str = ""  # digest from this checkout (PYTHONPATH), when not this one
 
     def available(self) -> bool:
         return shutil.which(self.program) is not None
@@ -86,8 +94,9 @@ def prepare(tool: Tool, n: int, workdir: Path) -> Path:
 
 def run(tool: Tool, project: Path) -> tuple[float, int]:
     """One whole build process -> (wall seconds, peak RSS in MB of its largest process)."""
+    env = dict(os.environ, PYTHONPATH=tool.checkout) if tool.checkout else None
     start = time.perf_counter()
-    child = subprocess.Popen(tool.command, cwd=project, stdout=subprocess.DEVNULL)
+    child = subprocess.Popen(tool.command, cwd=project, stdout=subprocess.DEVNULL, env=env)
     _, status, usage = os.wait4(child.pid, 0)
     seconds = time.perf_counter() - start
     child.returncode = os.waitstatus_to_exitcode(status)
@@ -134,6 +143,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--tools", default="digest,digest+search,hugo,pelican")
     parser.add_argument("--keep", type=Path, help="keep generated corpora in this folder")
+    parser.add_argument("--baseline", type=Path, help="also run digest from this checkout")
     args = parser.parse_args()
     tools = []
     for name in args.tools.split(","):
@@ -142,6 +152,10 @@ def main() -> None:
         else:
             print(f"skipped {name}: `{TOOLS[name].program}` is not installed "
                   "(bash scripts/bench-setup.sh installs it)")
+    if args.baseline:  # each right after its own, so the two meet the same minute
+        tools = [twin for tool in tools for twin in
+                 ((tool, baseline(tool, args.baseline)) if tool.name.startswith("digest")
+                  else (tool,))]
     workdir = args.keep or Path(tempfile.mkdtemp(prefix="digest-compare-"))
     trash = workdir / "moved-aside"
     trash.mkdir(parents=True, exist_ok=True)
@@ -150,6 +164,14 @@ def main() -> None:
             report(n, tools, args.runs, workdir, trash)
     finally:
         shutil.rmtree(trash if args.keep else workdir, ignore_errors=True)
+
+
+def baseline(tool: Tool, checkout: Path) -> Tool:
+    """The same digest tool, run from another checkout of the repository."""
+    if not (checkout / "digest" / "__main__.py").is_file():
+        raise SystemExit(f"--baseline {checkout}: not a checkout of digest")
+    return replace(tool, name=f"{tool.name}@base", layout="digest",
+                   checkout=str(checkout.resolve()))
 
 
 def report(n: int, tools: list[Tool], runs: int, workdir: Path, trash: Path) -> None:
@@ -162,15 +184,15 @@ def report(n: int, tools: list[Tool], runs: int, workdir: Path, trash: Path) -> 
                                                 trash).items():
                 results[tool.name][scenario].append(measured)
     print(f"\n{n:,} articles, median of {runs} runs")
-    print(f"{'scenario':<16} {'tool':<13} {'wall s':>8} {'peak MB':>8} {'digest/hugo':>12}")
+    print(f"{'scenario':<16} {'tool':<18} {'wall s':>8} {'peak MB':>8} {'digest/hugo':>12}")
     for scenario in SCENARIOS:
         medians = {name: statistics.median(s for s, _ in results[name][scenario])
                    for name in results}
         for name in results:
             peak = max(m for _, m in results[name][scenario])
-            ratio = f"{medians['digest'] / medians['hugo']:.2f}" \
-                if name == "digest" and "hugo" in medians else ""
-            print(f"{scenario:<16} {name:<13} {medians[name]:>8.2f} {peak:>8} {ratio:>12}")
+            ratio = f"{medians[name] / medians['hugo']:.3f}" \
+                if name in ("digest", "digest@base") and "hugo" in medians else ""
+            print(f"{scenario:<16} {name:<18} {medians[name]:>8.2f} {peak:>8} {ratio:>12}")
     if "digest+search" in projects:
         seconds = search_seconds(projects["digest+search"])
         print(f"digest's search step in a cold build: {seconds:.2f} s", flush=True)

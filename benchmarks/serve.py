@@ -54,7 +54,9 @@ def measure(n: int, rounds: int, workdir: Path, browser,
     base = preview.start()
     thread = threading.Thread(target=preview.serve_forever, daemon=True)
     thread.start()
-    story = preview.builder.site.stories[0]
+    assert preview.built is not None, "the first build failed"
+    index = preview.built.index
+    story = index.entries[index.urls[0]]  # the newest article
     article = project / story.path
     original = article.read_text()
     page = browser.new_page()
