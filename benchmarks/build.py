@@ -24,14 +24,15 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from benchmarks.corpus import edit_one, generate  # noqa: E402
+from benchmarks.digest_run import compile_checkout, digest_command, digest_env  # noqa: E402
 
 
 def timed_build(project: Path, *extra: str) -> tuple[float, int]:
     """Run `digest build` in a child process -> (wall seconds, peak RSS in MB of its largest
     process)."""
     start = time.perf_counter()
-    child = subprocess.Popen([sys.executable, "-m", "digest", "build", "-q", *extra],
-                             cwd=project)
+    child = subprocess.Popen(digest_command("build", "-q", *extra), cwd=project,
+                             env=digest_env())
     _, status, usage = os.wait4(child.pid, 0)
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"digest build failed in {project}")
@@ -65,6 +66,7 @@ def main() -> None:
     parser.add_argument("--keep", type=Path, help="keep generated corpora in this folder")
     parser.add_argument("--search", action="store_true", help="also build the search index")
     args = parser.parse_args()
+    compile_checkout()
     counts = args.n or [1000]
     workdir = args.keep or Path(tempfile.mkdtemp(prefix="digest-bench-"))
     print(f"{'articles':>9} {'scenario':<10} {'wall s':>8} {'articles/s':>11} {'peak MB':>8}")

@@ -25,6 +25,8 @@ digest runs with --no-search, since the other tools' configs build no search ind
 tool `digest+search` is digest's default build, with its search index, on its own copy of the
 articles. The time the search step takes in a cold build is printed after the table.
 
+digest runs from this checkout, compiled to bytecode first (see benchmarks/digest_run.py).
+
 `--baseline CHECKOUT` also runs digest from another checkout of this repository (for instance
 `git worktree add --detach ../before REV`), as `digest@base` beside `digest` (and
 `digest+search@base`), in the same rounds: a change's before and after measured in one run.
@@ -50,6 +52,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from benchmarks.corpus import GENERATOR, edit_one, generate  # noqa: E402
+from benchmarks.digest_run import compile_checkout, digest_command, digest_env  # noqa: E402
 
 ANCHORS = GENERATOR.parent
 SCENARIOS = ("cold", "first edit", "nothing changed", "one edit")
@@ -62,17 +65,18 @@ class Tool:
     outputs: tuple[str, ...]  # removed before a cold build: output and caches
     program: str
     layout: str = ""  # the corpus layout, when not the tool's name
-    checkout: str = ""  # digest from this checkout (PYTHONPATH), when not this one
+    checkout: Path | None = None  # for digest: the checkout it runs from
 
     def available(self) -> bool:
         return shutil.which(self.program) is not None
 
 
 TOOLS = {
-    "digest": Tool("digest", (sys.executable, "-m", "digest", "build", "-q", "--no-search"),
-                   ("site", ".site.digest", ".digest-cache"), sys.executable),
-    "digest+search": Tool("digest+search", (sys.executable, "-m", "digest", "build", "-q"),
-                          ("site", ".site.digest", ".digest-cache"), sys.executable, "digest"),
+    "digest": Tool("digest", tuple(digest_command("build", "-q", "--no-search")),
+                   ("site", ".site.digest", ".digest-cache"), sys.executable, checkout=REPO),
+    "digest+search": Tool("digest+search", tuple(digest_command("build", "-q")),
+                          ("site", ".site.digest", ".digest-cache"), sys.executable, "digest",
+                          checkout=REPO),
     "hugo": Tool("hugo", ("hugo", "--quiet"), ("public", "resources"), "hugo"),
     "pelican": Tool("pelican", ("pelican", "content", "-s", "pelicanconf.py", "-o", "output",
                                 "-q"), ("output", "cache"), "pelican"),
@@ -94,7 +98,7 @@ def prepare(tool: Tool, n: int, workdir: Path) -> Path:
 
 def run(tool: Tool, project: Path) -> tuple[float, int]:
     """One whole build process -> (wall seconds, peak RSS in MB of its largest process)."""
-    env = dict(os.environ, PYTHONPATH=tool.checkout) if tool.checkout else None
+    env = digest_env(tool.checkout) if tool.checkout else None
     start = time.perf_counter()
     child = subprocess.Popen(tool.command, cwd=project, stdout=subprocess.DEVNULL, env=env)
     _, status, usage = os.wait4(child.pid, 0)
@@ -131,7 +135,7 @@ def search_seconds(project: Path) -> float:
     """The time digest's search step takes in a cold build at this size (`digest build -v`)."""
     for name in TOOLS["digest+search"].outputs:
         shutil.rmtree(project / name, ignore_errors=True)
-    result = subprocess.run([sys.executable, "-m", "digest", "build", "-v"], cwd=project,
+    result = subprocess.run(digest_command("build", "-v"), cwd=project, env=digest_env(),
                             capture_output=True, text=True, check=True)
     found = re.search(r"^\s*search\s+([\d.]+) s", result.stderr, re.MULTILINE)
     return float(found.group(1)) if found else float("nan")
@@ -156,6 +160,8 @@ def main() -> None:
         tools = [twin for tool in tools for twin in
                  ((tool, baseline(tool, args.baseline)) if tool.name.startswith("digest")
                   else (tool,))]
+    for checkout in {tool.checkout for tool in tools if tool.checkout}:
+        compile_checkout(checkout)
     workdir = args.keep or Path(tempfile.mkdtemp(prefix="digest-compare-"))
     trash = workdir / "moved-aside"
     trash.mkdir(parents=True, exist_ok=True)
@@ -170,8 +176,7 @@ def baseline(tool: Tool, checkout: Path) -> Tool:
     """The same digest tool, run from another checkout of the repository."""
     if not (checkout / "digest" / "__main__.py").is_file():
         raise SystemExit(f"--baseline {checkout}: not a checkout of digest")
-    return replace(tool, name=f"{tool.name}@base", layout="digest",
-                   checkout=str(checkout.resolve()))
+    return replace(tool, name=f"{tool.name}@base", layout="digest", checkout=checkout.resolve())
 
 
 def report(n: int, tools: list[Tool], runs: int, workdir: Path, trash: Path) -> None:

@@ -36,6 +36,7 @@ sys.path.insert(0, str(REPO))
 from playwright.sync_api import sync_playwright  # noqa: E402
 
 from benchmarks.corpus import add_day, edit_one, generate  # noqa: E402
+from benchmarks.digest_run import compile_checkout, digest_command, digest_env  # noqa: E402
 from tests.browser import CHROMIUM, FLAGS  # noqa: E402
 
 _STEP = re.compile(r"^\s*search\s+([\d.]+) s", re.MULTILINE)
@@ -46,8 +47,8 @@ def timed_build(project: Path, *extra: str) -> dict[str, float]:
     """One `digest build -v` process -> wall s, search step s, files written, peak MB."""
     with tempfile.TemporaryFile("w+") as said:
         start = time.perf_counter()
-        child = subprocess.Popen([sys.executable, "-m", "digest", "build", "-v", *extra],
-                                 cwd=project, stdout=said, stderr=said, text=True)
+        child = subprocess.Popen(digest_command("build", "-v", *extra), cwd=project,
+                                 env=digest_env(), stdout=said, stderr=said, text=True)
         _, status, usage = os.wait4(child.pid, 0)
         wall = time.perf_counter() - start
         said.seek(0)
@@ -162,6 +163,7 @@ def main() -> None:
     parser.add_argument("--n", type=int, action="append", help="article count (repeatable)")
     parser.add_argument("--queries", type=int, default=25)
     args = parser.parse_args()
+    compile_checkout()
     work = Path(tempfile.mkdtemp(prefix="digest-search-bench-"))
     try:
         for n in args.n or [10000]:
