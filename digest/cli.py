@@ -81,14 +81,31 @@ class _Commands(click.Group):
             return super().invoke(ctx)
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
-        except DigestError as exc:
-            _print_diagnostics(exc.diagnostics)
-            sys.exit(1)
         except Exception as exc:
-            if os.environ.get("DIGEST_DEBUG"):
+            if os.environ.get("DIGEST_DEBUG") and not isinstance(exc, DigestError):
                 raise
-            err.print(f"[red]{_escape(unexpected(exc))}[/red]")
+            try:
+                _report(exc)
+            except ModuleNotFoundError as missing:  # no rich to print with: a broken install
+                click.echo(missing_package(missing), err=True)
             sys.exit(1)
+
+
+def _report(exc: Exception) -> None:
+    """Print what stopped a command: its diagnostics, or one line."""
+    if isinstance(exc, DigestError):
+        _print_diagnostics(exc.diagnostics)
+    elif isinstance(exc, ModuleNotFoundError) and not (exc.name or "").startswith("digest"):
+        click.echo(missing_package(exc), err=True)
+    else:
+        err.print(f"[red]{_escape(unexpected(exc))}[/red]")
+
+
+def missing_package(exc: ModuleNotFoundError) -> str:
+    """A package digest depends on that cannot be imported -> what to do, in one line."""
+    name = (exc.name or str(exc)).split(".")[0]
+    return (f"digest cannot run: the package {name!r} it needs is not installed; install digest "
+            "again (pipx install --force digest-site, or bash scripts/install.sh in a clone)")
 
 
 def unexpected(exc: Exception) -> str:

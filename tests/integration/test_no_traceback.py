@@ -121,6 +121,11 @@ CASES = [
          {"content/x.md": GOOD, "taken": "a file"}, code=1, says=("taken",)),
     Case("symlink loop", BUILD, {"content/y.md": GOOD}, says=("content/x.md",)),
     # missing tools
+    Case("a dependency missing (a broken install)", BUILD,
+         {"content/x.md": GOOD, "shadow/rich/__init__.py":
+          "raise ModuleNotFoundError(\"No module named 'rich'\", name='rich')\n"},
+         code=1, says=("'rich'", "not installed", "install digest again"),
+         env={"PYTHONPATH": "shadow"}),
     Case("no git", ("deploy",), {"content/x.md": GOOD}, code=1, says=("git",),
          env={"PATH": "/nonexistent"}),
     # the other commands
