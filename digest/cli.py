@@ -20,7 +20,7 @@ from digest import __version__
 from digest.build import BuildOptions, BuildResult, build
 from digest.build import Progress as BuildProgress
 from digest.config import find_config, load_config
-from digest.errors import Diagnostic, DigestError, one_line
+from digest.errors import Diagnostic, DigestError, missing_package, one_line
 from digest.fetch.cli import fetch_command, sources_group
 from digest.parallel import default_jobs
 
@@ -99,13 +99,6 @@ def _report(exc: Exception) -> None:
         click.echo(missing_package(exc), err=True)
     else:
         err.print(f"[red]{_escape(unexpected(exc))}[/red]")
-
-
-def missing_package(exc: ModuleNotFoundError) -> str:
-    """A package digest depends on that cannot be imported -> what to do, in one line."""
-    name = (exc.name or str(exc)).split(".")[0]
-    return (f"digest cannot run: the package {name!r} it needs is not installed; install digest "
-            "again (pipx install --force digest-site, or bash scripts/install.sh in a clone)")
 
 
 def unexpected(exc: Exception) -> str:

@@ -103,3 +103,10 @@ def _shown(filename: str | os.PathLike[str], project: Path) -> str:
         return Path(filename).resolve().relative_to(project).as_posix()
     except (ValueError, OSError):
         return str(filename)
+
+
+def missing_package(exc: ModuleNotFoundError) -> str:
+    """A package digest depends on that cannot be imported -> what to do, in one line."""
+    name = (exc.name or str(exc)).split(".")[0]
+    return (f"digest cannot run: the package {name!r} it needs is not installed; install digest "
+            "again (pipx install --force digest-site, or bash scripts/install.sh in a clone)")
